@@ -1,0 +1,263 @@
+/**
+ * The HTTP client of the Anam API: one request with bearer auth and a timeout, every failure
+ * classified once (retriable, authentication, not found, fatal), and p-retry around it with
+ * exponential backoff, jitter and `Retry-After`.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry, { AbortError } from 'p-retry';
+import type { SessionFilters, SessionListResponse } from './types.js';
+import { AuthError, SyncError } from '../errors.js';
+
+/** How a failed request is treated: retried, fatal for the key, an absent session, or fatal. */
+export type FailureKind = 'retriable' | 'auth' | 'not-found' | 'fatal';
+
+/** A failed request, classified. `retryAfterMs` is what the server asked us to wait, if anything. */
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly kind: FailureKind,
+    readonly status: number | null,
+    readonly retryAfterMs: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ApiRequestError';
+  }
+}
+
+/** What the client reports about each attempt (for `--verbose`): never the key. */
+export interface RequestEvent {
+  method: string;
+  path: string;
+  status: number | null;
+  durationMs: number;
+  attempt: number;
+  error?: string;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** First backoff delay; later ones double, with up to 100% added jitter. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** The longest `Retry-After` honoured; longer requests wait this long. */
+  maxRetryAfterMs?: number;
+  /** Aborts requests in flight and waits between retries (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/** Counters of one client: every attempt is a request, every attempt after the first a retry. */
+export interface ClientStats {
+  requests: number;
+  retries: number;
+}
+
+/** The status classes of the contract: 429 and 5xx gateway errors are retried, 401/403 end the run. */
+export function classifyStatus(status: number): FailureKind | null {
+  if (status >= 200 && status < 300) return null;
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status === 408 || status === 429 || status === 500 || status === 502 || status === 503 || status === 504) {
+    return 'retriable';
+  }
+  return 'fatal';
+}
+
+/**
+ * Reads a `Retry-After` header, in seconds or as an HTTP date, as milliseconds to wait from `now`.
+ * Returns null when absent or unreadable; never negative.
+ */
+export function parseRetryAfter(header: string | null, now: number = Date.now()): number | null {
+  if (header === null) return null;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  // An HTTP date has whole seconds: the server means "not before the end of that second".
+  return Math.max(0, date + 1000 - now);
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+/** Classifies what `fetch` threw: timeouts and socket failures are retried, our own abort is not. */
+export function classifyThrown(error: unknown, host: string, timeoutMs: number): ApiRequestError {
+  if (error instanceof ApiRequestError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'TimeoutError') {
+    return new ApiRequestError(`no answer from ${host} within ${timeoutMs / 1000} s`, 'retriable', null, null, { cause: error });
+  }
+  if (name === 'AbortError') return new ApiRequestError('request aborted', 'fatal', null, null, { cause: error });
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  const code = cause?.code ?? (error as { code?: string } | null)?.code;
+  const detail = code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const retriable = code === undefined || NETWORK_CODES.has(code) || error instanceof TypeError;
+  return new ApiRequestError(`cannot reach ${host}: ${detail}`, retriable ? 'retriable' : 'fatal', null, null, { cause: error });
+}
+
+function isListResponse(body: unknown): body is SessionListResponse {
+  if (body === null || typeof body !== 'object') return false;
+  const { data, meta } = body as Partial<SessionListResponse>;
+  return (
+    Array.isArray(data) &&
+    meta !== null &&
+    typeof meta === 'object' &&
+    Number.isSafeInteger(meta.total) &&
+    Number.isSafeInteger(meta.lastPage)
+  );
+}
+
+function isObject(body: unknown): body is Record<string, unknown> {
+  return body !== null && typeof body === 'object' && !Array.isArray(body);
+}
+
+/** The Anam API, as this tool reads it. */
+export class ApiClient {
+  readonly stats: ClientStats = { requests: 0, retries: 0 };
+  readonly #options: Required<Omit<ApiClientOptions, 'signal' | 'onRequest'>> & Pick<ApiClientOptions, 'signal' | 'onRequest'>;
+  readonly #host: string;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = Object.freeze({
+      minBackoffMs: 250,
+      maxBackoffMs: 15_000,
+      maxRetryAfterMs: 120_000,
+      ...options,
+    });
+    this.#host = new URL(options.baseUrl).host;
+  }
+
+  /** One page of `GET /v1/sessions`, retried until it is a well-formed list or the retries run out. */
+  async listSessions(page: number, perPage: number, filters: SessionFilters = {}): Promise<SessionListResponse> {
+    const query = new URLSearchParams({ page: String(page), perPage: String(perPage) });
+    if (filters.search !== undefined) query.set('search', filters.search);
+    if (filters.apiKeyId !== undefined) query.set('apiKeyId', filters.apiKeyId);
+    if (filters.personaId !== undefined) query.set('personaId', filters.personaId);
+    const body = await this.#getJson(`/v1/sessions?${query}`);
+    if (!isListResponse(body)) {
+      throw new ApiRequestError('the list response is not the JSON the API documents', 'retriable', 200);
+    }
+    return body;
+  }
+
+  /** `GET /v1/sessions/{id}`: the record, or null when the API answers 404. */
+  async getSession(id: string): Promise<Record<string, unknown> | null> {
+    try {
+      const body = await this.#getJson(`/v1/sessions/${encodeURIComponent(id)}`);
+      if (!isObject(body)) throw new SyncError(`GET /v1/sessions/${id} did not return a session object`);
+      return body;
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+
+  /** GETs a path with retries; resolves to parsed JSON or throws a SyncError for the user. */
+  async #getJson(path: string): Promise<unknown> {
+    const { maxRetries, minBackoffMs, maxBackoffMs, maxRetryAfterMs, signal } = this.#options;
+    try {
+      return await pRetry((attempt) => this.#attempt(path, attempt), {
+        retries: maxRetries,
+        factor: 2,
+        minTimeout: minBackoffMs,
+        maxTimeout: maxBackoffMs,
+        randomize: true,
+        signal,
+        // Runs only when a retry will follow: the server's wait comes first, then p-retry's own
+        // jittered backoff on top, so jitter can only lengthen what the server asked for.
+        shouldRetry: async ({ error }) => {
+          this.stats.retries++;
+          const wait = error instanceof ApiRequestError ? error.retryAfterMs : null;
+          if (wait !== null && wait > 0) await sleep(Math.min(wait, maxRetryAfterMs), undefined, { signal });
+          return true;
+        },
+      });
+    } catch (error) {
+      throw this.#toSyncError(error, path);
+    }
+  }
+
+  async #attempt(path: string, attempt: number): Promise<unknown> {
+    const { baseUrl, apiKey, timeoutMs, signal, onRequest } = this.#options;
+    const started = performance.now();
+    this.stats.requests++;
+    let status: number | null = null;
+    let failure: ApiRequestError | undefined;
+    try {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const response = await fetch(`${baseUrl.replace(/\/+$/, "")}${path}`, {
+        headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      status = response.status;
+      const text = await response.text();
+      const kind = classifyStatus(status);
+      if (kind !== null) {
+        throw new ApiRequestError(
+          `${this.#host} answered ${status}${serverMessage(text)}`,
+          kind,
+          status,
+          parseRetryAfter(response.headers.get('retry-after')),
+        );
+      }
+      try {
+        return JSON.parse(text);
+      } catch {
+        const type = response.headers.get('content-type') ?? 'no content type';
+        throw new ApiRequestError(`${this.#host} sent a body that is not JSON (${type}, ${text.length} bytes)`, 'retriable', status);
+      }
+    } catch (thrown) {
+      // Our own abort (a signal) is final; a timeout or socket failure is the network's and retried.
+      failure = signal?.aborted
+        ? new ApiRequestError('request aborted', 'fatal', status, null, { cause: thrown })
+        : classifyThrown(thrown, this.#host, timeoutMs);
+      throw failure.kind === 'retriable' ? failure : new AbortError(failure);
+    } finally {
+      onRequest?.({ method: 'GET', path, status, durationMs: performance.now() - started, attempt, error: failure?.message });
+    }
+  }
+
+  #toSyncError(error: unknown, path: string): unknown {
+    if (!(error instanceof ApiRequestError)) return error;
+    const what = `GET ${path.split('?')[0]}`;
+    if (error.kind === 'auth') {
+      return new AuthError(`the API refused the key (${error.status}): check ANAM_API_KEY or --api-key-file`, { cause: error });
+    }
+    if (error.kind === 'not-found') return error;
+    if (error.kind === 'retriable') {
+      return new SyncError(`${what} still failing after ${this.#options.maxRetries} retries: ${error.message}`, 1, { cause: error });
+    }
+    return new SyncError(`${what} failed: ${error.message}`, 1, { cause: error });
+  }
+}
+
+/** The server's own explanation from a JSON error body (`message` or `error`), if it sent one. */
+function serverMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown };
+    const message = body.message ?? body.error;
+    if (typeof message === 'string' && message !== '') return `: ${message.slice(0, 300)}`;
+    if (Array.isArray(message)) return `: ${message.join('; ').slice(0, 300)}`;
+  } catch {
+    // not JSON: the status says enough
+  }
+  return '';
+}

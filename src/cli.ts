@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * The command line: yargs wiring only. argv → command → exit code; every failure becomes one line
+ * on stderr and the contract's exit code (a stack trace only with --verbose).
+ */
+import yargs, { type Argv as Yargs } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { Argv, Env } from './config.js';
+import { DEFAULTS } from './config.js';
+import { ExitCode, SyncError, messageOf } from './errors.js';
+import type { CommandContext } from './commands/context.js';
+
+type Handler = (context: CommandContext) => Promise<number>;
+
+const EXIT_CODES = `Exit codes:
+  0        done
+  1        the run failed (API still failing after retries, disk or database error)
+  2        usage or configuration error (bad flag, no key, unusable database path)
+  75       another sync holds this database; nothing was changed
+  77       the API refused the key (401/403)
+  130/143  stopped by SIGINT/SIGTERM after the page in hand; run recorded as interrupted`;
+
+function common(y: Yargs): Yargs {
+  return y
+    .option('db', { type: 'string', requiresArg: true, describe: `SQLite database file [env ANAM_SYNC_DB] (default ${DEFAULTS.db})` })
+    .option('log-format', { type: 'string', requiresArg: true, choices: ['text', 'json'], describe: 'log lines on stderr: text, or one JSON object per line' })
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'log errors only (for cron mail)' })
+    .option('verbose', { type: 'boolean', alias: 'v', describe: 'log every request, and stack traces on errors' });
+}
+
+function api(y: Yargs): Yargs {
+  return y
+    .option('api-url', { type: 'string', requiresArg: true, describe: `API base URL [env ANAM_API_URL] (default ${DEFAULTS.apiUrl})` })
+    .option('api-key-file', { type: 'string', requiresArg: true, describe: 'read the API key from this file (else env ANAM_API_KEY)' })
+    .option('allow-insecure-http', { type: 'boolean', describe: 'allow sending the key over plain http to a non-loopback host' });
+}
+
+/** Builds the parser. `run` receives the chosen command's handler once argv is parsed. */
+export function buildParser(args: string[], run: (handler: () => Promise<Handler>, argv: Argv) => void): Yargs {
+  return yargs(args)
+    .scriptName('anam-sync')
+    .usage('$0 <command> [options]\n\nCopies Anam AI session history into a local SQLite database and exports it.')
+    .command(
+      'sync',
+      'bring the local database up to date with the API (incremental by default)',
+      (y) =>
+        api(common(y))
+          .option('full', { type: 'boolean', describe: 're-read every page and confirm sessions that disappeared' })
+          .option('concurrency', { type: 'string', requiresArg: true, describe: `requests in flight at most, 1..32 (default ${DEFAULTS.concurrency})` })
+          .option('per-page', { type: 'string', requiresArg: true, describe: `sessions per list page, 1..100 (default ${DEFAULTS.perPage})` })
+          .option('max-retries', { type: 'string', requiresArg: true, describe: `retries per request, 0..20 (default ${DEFAULTS.maxRetries})` })
+          .option('timeout', { type: 'string', requiresArg: true, describe: `seconds per request (default ${DEFAULTS.timeoutSeconds})` })
+          .option('full-every', { type: 'string', requiresArg: true, describe: `hours between automatic full reconciliations (default ${DEFAULTS.fullEveryHours})` })
+          .option('persona-id', { type: 'string', requiresArg: true, describe: 'only sessions of this persona (UUID); its own bookmark' })
+          .option('api-key-id', { type: 'string', requiresArg: true, describe: 'only sessions minted by this API key (UUID); its own bookmark' })
+          .option('search', { type: 'string', requiresArg: true, describe: 'only sessions whose id or client label matches; its own bookmark' })
+          .option('json', { type: 'boolean', describe: 'print one JSON summary object on stdout at the end' })
+          .example('ANAM_API_KEY=... $0 sync', 'incremental sync into ./anam-sessions.db')
+          .example('$0 sync --full --concurrency 8 --json', 'read every page, print a JSON summary')
+          .example('$0 sync --api-key-file ~/.anam-key --db /var/lib/anam/sessions.db --quiet', 'from cron')
+          .epilogue(EXIT_CODES),
+      (argv) => run(async () => (await import('./commands/sync.js')).syncCommand, argv),
+    )
+    .command(
+      'status',
+      'sessions stored, open and deleted; last runs; bookmarks',
+      (y) =>
+        common(y)
+          .option('json', { type: 'boolean', describe: 'print the status as one JSON object' })
+          .example('$0 status', 'a readable summary')
+          .example('$0 status --json | jq .sessions', 'for scripts'),
+      (argv) => run(async () => (await import('./commands/status.js')).statusCommand, argv),
+    )
+    .command(
+      'migrate',
+      'create the database and apply migrations (every command also does this first)',
+      (y) => common(y).example('$0 migrate --db sessions.db', 'prepare a database file'),
+      (argv) => run(async () => (await import('./commands/migrate.js')).migrateCommand, argv),
+    )
+    .command(
+      'simulate',
+      'serve a simulated Anam API on loopback (no key needed; for trying the tool, tests and benchmarks)',
+      (y) =>
+        y
+          .option('port', { type: 'string', requiresArg: true, describe: 'port to listen on; 0 picks a free one (default 0)' })
+          .option('host', { type: 'string', requiresArg: true, describe: 'interface (default 127.0.0.1)' })
+          .option('sessions', { type: 'string', requiresArg: true, describe: 'sessions to generate (default 250)' })
+          .option('seed', { type: 'string', requiresArg: true, describe: 'seed of the generated data and faults (default 1)' })
+          .option('key', { type: 'string', requiresArg: true, describe: 'accept only this API key (default: any non-empty key)' })
+          .option('latency', { type: 'string', requiresArg: true, describe: 'ms added to every response (default 0)' })
+          .option('order', { type: 'string', requiresArg: true, describe: 'list order: newest, oldest or shuffled (default newest)' })
+          .option('create-every', { type: 'string', requiresArg: true, describe: 'create a new session before every K-th request (default 0: never)' })
+          .option('fault-rate', { type: 'string', requiresArg: true, describe: 'share of requests answered with a fault, 0..1 (default 0)' })
+          .option('faults', { type: 'string', requiresArg: true, describe: 'fault kinds, comma-separated: 429,429-date,500,502,503,504,reset,truncated,html (default all)' })
+          .option('retry-after', { type: 'string', requiresArg: true, describe: 'seconds announced by 429 faults (default 1)' })
+          .option('invalid-every', { type: 'string', requiresArg: true, describe: 'break every K-th generated record (default 0: none)' })
+          .example('$0 simulate --port 8080', 'then: ANAM_API_KEY=demo $0 sync --api-url http://127.0.0.1:8080')
+          .example('$0 simulate --sessions 2500 --fault-rate 0.15', 'a larger, unreliable API'),
+      (argv) => run(async () => (await import('./commands/simulate.js')).simulateCommand, argv),
+    )
+    .demandCommand(1, 'name a command: sync, status, migrate or simulate (see --help)')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .epilogue(EXIT_CODES)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false);
+}
+
+/** Runs the CLI on `args`; resolves to the exit code. */
+export async function main(args: string[], env: Env = process.env): Promise<number> {
+  let chosen: { handler: () => Promise<Handler>; argv: Argv } | undefined;
+  let usageError: string | undefined;
+  const parser = buildParser(args, (handler, argv) => {
+    chosen = { handler, argv };
+  }).fail((message, error) => {
+    usageError = message ?? messageOf(error);
+  });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    usageError ??= messageOf(error);
+  }
+  if (usageError !== undefined) {
+    process.stderr.write(`anam-sync: ${usageError}\nRun 'anam-sync --help' for usage.\n`);
+    return ExitCode.usage;
+  }
+  if (chosen === undefined) return ExitCode.ok; // --help or --version was printed
+  const verbose = chosen.argv.verbose === true;
+  try {
+    const handler = await chosen.handler();
+    return await handler({ argv: chosen.argv, env, stdout: process.stdout, stderr: process.stderr });
+  } catch (error) {
+    const code = error instanceof SyncError ? error.exitCode : ExitCode.failed;
+    const message = error instanceof SyncError ? error.message : `unexpected failure: ${messageOf(error)}`;
+    process.stderr.write(`anam-sync: error: ${message}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

@@ -1,0 +1,46 @@
+/**
+ * `anam-sync simulate`: serves the simulated Anam API on loopback until SIGINT/SIGTERM.
+ * Prints `http://127.0.0.1:PORT` on stdout when ready.
+ */
+import { UsageError } from '../errors.js';
+import { integer, number } from '../config.js';
+import { LIST_ORDERS, type ListOrder } from '../simulate/data.js';
+import { runSimulate } from '../simulate/run.js';
+import { FAULT_KINDS, type FaultKind } from '../simulate/server.js';
+import type { CommandContext } from './context.js';
+
+export async function simulateCommand({ argv, stdout, stderr }: CommandContext): Promise<number> {
+  const order = (argv.order ?? 'newest') as ListOrder;
+  if (!LIST_ORDERS.includes(order)) throw new UsageError(`--order must be one of ${LIST_ORDERS.join(', ')}, not ${JSON.stringify(order)}`);
+  const faults = argv.faults === undefined ? [...FAULT_KINDS] : String(argv.faults).split(',').map((kind) => kind.trim());
+  for (const kind of faults) {
+    if (!FAULT_KINDS.includes(kind as FaultKind)) throw new UsageError(`--faults takes ${FAULT_KINDS.join(',')}; ${JSON.stringify(kind)} is not one`);
+  }
+  const key = argv.key === undefined ? undefined : String(argv.key);
+  if (key !== undefined && key.trim() === '') throw new UsageError('--key must not be empty');
+  const host = String(argv.host ?? '127.0.0.1');
+  const simulator = await runSimulate(
+    {
+      sessions: integer(argv.sessions, 250, '--sessions', 0, 10_000_000),
+      seed: integer(argv.seed, 1, '--seed', 0, 2 ** 31 - 1),
+      key,
+      host,
+      port: integer(argv.port, 0, '--port', 0, 65535),
+      latencyMs: number(argv.latency, 0, '--latency', 0, 600_000),
+      order,
+      createEvery: integer(argv['create-every'], 0, '--create-every', 0, 1_000_000),
+      faultRate: number(argv['fault-rate'], 0, '--fault-rate', 0, 1),
+      faultKinds: faults as FaultKind[],
+      retryAfterSeconds: integer(argv['retry-after'], 1, '--retry-after', 0, 3600),
+      invalidEvery: integer(argv['invalid-every'], 0, '--invalid-every', 0, 1_000_000),
+    },
+    stdout,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  await simulator.close();
+  stderr.write(`anam-sync: simulator stopped (${signal})\n`);
+  return 0;
+}

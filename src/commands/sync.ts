@@ -1,0 +1,106 @@
+/**
+ * `anam-sync sync`: settle the config, open the database, take the lock, run, print the summary.
+ * Signals stop the run after the page in hand; a second signal exits at once.
+ */
+import { ExitCode, InterruptedError, SyncError, messageOf } from '../errors.js';
+import { syncConfig } from '../config.js';
+import { createProgressBar } from '../progress.js';
+import { openDatabase } from '../store/db.js';
+import { abandonLeftoverRuns, acquireLock } from '../store/runs.js';
+import { runSync, type SyncReport } from '../sync/run.js';
+import { loggerFor, type CommandContext } from './context.js';
+
+/** A lock whose heartbeat is older than this is taken over even if its pid looks alive. */
+export const LOCK_EXPIRY_MS = 120_000;
+const HEARTBEAT_MS = 10_000;
+
+export async function syncCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
+  const warnings: string[] = [];
+  const config = syncConfig(argv, env, (message) => warnings.push(message));
+  const log = loggerFor(config, stderr);
+  for (const warning of warnings) log.warn(warning);
+
+  const db = openDatabase(config.db);
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) {
+      // The second signal: the user wants out now. SQLite rolls back whatever was uncommitted.
+      log.warn(`${signal} again: exiting at once`);
+      process.exit(signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm);
+    }
+    log.warn(`${signal}: finishing the page in hand, then stopping (send it again to exit at once)`);
+    stop.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let heartbeat: NodeJS.Timeout | undefined;
+  let lock: ReturnType<typeof acquireLock> | undefined;
+  try {
+    lock = acquireLock(db, new Date(), LOCK_EXPIRY_MS);
+    const held = lock;
+    heartbeat = setInterval(() => held.heartbeat(new Date().toISOString()), HEARTBEAT_MS);
+    heartbeat.unref();
+    const abandoned = abandonLeftoverRuns(db, new Date().toISOString());
+    if (abandoned > 0) log.warn(`marked ${abandoned} run(s) left running by a killed process as abandoned`);
+
+    const progress = createProgressBar(stderr, !config.quiet && config.logFormat === 'text');
+    let report: SyncReport;
+    try {
+      report = await runSync({
+        db,
+        api: {
+          baseUrl: config.apiUrl,
+          apiKey: config.apiKey,
+          timeoutMs: config.timeoutMs,
+          maxRetries: config.maxRetries,
+          onRequest: (event) =>
+            log.debug(`${event.method} ${event.path} ${event.status ?? '-'} ${Math.round(event.durationMs)} ms`, {
+              attempt: event.attempt,
+              error: event.error,
+            }),
+        },
+        filters: config.filters,
+        perPage: config.perPage,
+        concurrency: config.concurrency,
+        full: config.full,
+        fullEveryHours: config.fullEveryHours,
+        signal: stop.signal,
+        log,
+        onProgress: (p) => progress.update(p),
+      });
+    } finally {
+      progress.done();
+    }
+    if (config.json) stdout.write(`${JSON.stringify(report)}\n`);
+    log.info(summaryLine(report));
+    return ExitCode.ok;
+  } catch (error) {
+    if (config.json && error instanceof SyncError && error.report !== undefined) {
+      stdout.write(`${JSON.stringify(error.report)}\n`);
+    }
+    if (error instanceof InterruptedError) {
+      log.warn(messageOf(error));
+      return error.exitCode;
+    }
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    try {
+      lock?.release();
+    } finally {
+      db.close();
+    }
+  }
+}
+
+/** The human summary of a run, one line. */
+export function summaryLine(report: SyncReport): string {
+  return (
+    `sync ${report.status} (${report.mode}): ${report.seen} seen in ${report.pages} pages, ` +
+    `${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${report.stale} stale, ` +
+    `${report.rejected} rejected, ${report.deleted} deleted; ${report.requests} requests, ${report.retries} retries, ` +
+    `${(report.durationMs / 1000).toFixed(1)} s`
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * Settings: flag, then environment, then default, each validated once with an error that names the
+ * flag (exit 2). The rest of the tool receives frozen objects and never reads `process.env`.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { SessionFilters } from './api/types.js';
+import { UsageError } from './errors.js';
+import type { LogFormat } from './log.js';
+
+/** The environment variables the contract names. */
+export interface Env {
+  ANAM_API_URL?: string;
+  ANAM_API_KEY?: string;
+  ANAM_SYNC_DB?: string;
+}
+
+export const DEFAULTS = Object.freeze({
+  apiUrl: 'https://api.anam.ai',
+  db: './anam-sessions.db',
+  concurrency: 4,
+  perPage: 100,
+  maxRetries: 5,
+  timeoutSeconds: 30,
+  fullEveryHours: 24,
+  logFormat: 'text' as LogFormat,
+});
+
+/** Options every command takes. */
+export interface CommonConfig {
+  db: string;
+  logFormat: LogFormat;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+/** Everything `sync` needs. */
+export interface SyncConfig extends CommonConfig {
+  apiUrl: string;
+  apiKey: string;
+  full: boolean;
+  concurrency: number;
+  perPage: number;
+  maxRetries: number;
+  timeoutMs: number;
+  fullEveryHours: number;
+  filters: SessionFilters;
+  json: boolean;
+}
+
+/** Raw values as the argument parser hands them over. */
+export type Argv = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Settles --db, --log-format, --quiet, --verbose. */
+export function commonConfig(argv: Argv, env: Env): CommonConfig {
+  const db = stringSetting(argv.db, env.ANAM_SYNC_DB, DEFAULTS.db, '--db (ANAM_SYNC_DB)');
+  const logFormat = argv['log-format'] ?? DEFAULTS.logFormat;
+  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format must be text or json, not ${JSON.stringify(logFormat)}`);
+  const quiet = argv.quiet === true;
+  const verbose = argv.verbose === true;
+  if (quiet && verbose) throw new UsageError('--quiet and --verbose cannot be used together');
+  return { db, logFormat, quiet, verbose };
+}
+
+/** Settles every option of `sync`. `warn` receives non-fatal advice (a key file others can read). */
+export function syncConfig(argv: Argv, env: Env, warn: (message: string) => void = () => {}): SyncConfig {
+  const common = commonConfig(argv, env);
+  const apiUrl = apiUrlSetting(argv, env);
+  const config: SyncConfig = {
+    ...common,
+    apiUrl,
+    apiKey: apiKeySetting(argv, env, warn),
+    full: argv.full === true,
+    concurrency: integer(argv.concurrency, DEFAULTS.concurrency, '--concurrency', 1, 32),
+    perPage: integer(argv['per-page'], DEFAULTS.perPage, '--per-page', 1, 100),
+    maxRetries: integer(argv['max-retries'], DEFAULTS.maxRetries, '--max-retries', 0, 20),
+    timeoutMs: Math.round(number(argv.timeout, DEFAULTS.timeoutSeconds, '--timeout', 0.1, 600) * 1000),
+    fullEveryHours: number(argv['full-every'], DEFAULTS.fullEveryHours, '--full-every', 0, 24 * 365),
+    filters: filters(argv),
+    json: argv.json === true,
+  };
+  return Object.freeze(config);
+}
+
+/** --persona-id and --api-key-id must be UUIDs; --search must not be empty. */
+export function filters(argv: Argv): SessionFilters {
+  const out: SessionFilters = {};
+  const personaId = optionalString(argv['persona-id'], '--persona-id');
+  const apiKeyId = optionalString(argv['api-key-id'], '--api-key-id');
+  const search = optionalString(argv.search, '--search');
+  if (personaId !== undefined) {
+    if (!UUID.test(personaId)) throw new UsageError(`--persona-id must be a UUID, not ${JSON.stringify(personaId)}`);
+    out.personaId = personaId.toLowerCase();
+  }
+  if (apiKeyId !== undefined) {
+    if (!UUID.test(apiKeyId)) throw new UsageError(`--api-key-id must be a UUID, not ${JSON.stringify(apiKeyId)}`);
+    out.apiKeyId = apiKeyId.toLowerCase();
+  }
+  if (search !== undefined) {
+    if (search.trim() === '') throw new UsageError('--search must not be empty');
+    out.search = search;
+  }
+  return Object.freeze(out);
+}
+
+function apiUrlSetting(argv: Argv, env: Env): string {
+  const text = stringSetting(argv['api-url'], env.ANAM_API_URL, DEFAULTS.apiUrl, '--api-url (ANAM_API_URL)');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--api-url (ANAM_API_URL) is not a URL: ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`--api-url (ANAM_API_URL) must be http or https, not ${url.protocol.replace(':', '')}`);
+  }
+  if (url.username || url.password) throw new UsageError('--api-url (ANAM_API_URL) must not contain credentials; use ANAM_API_KEY');
+  if (url.search || url.hash) throw new UsageError('--api-url (ANAM_API_URL) must not have a query or fragment');
+  if (url.protocol === 'http:' && !isLoopback(url.hostname) && argv['allow-insecure-http'] !== true) {
+    throw new UsageError(
+      `--api-url ${url.origin} is plain http: the key would cross the network unencrypted; use https, or pass --allow-insecure-http`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** True for localhost and the loopback ranges 127.0.0.0/8 and ::1. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+function apiKeySetting(argv: Argv, env: Env, warn: (message: string) => void): string {
+  const file = optionalString(argv['api-key-file'], '--api-key-file');
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--api-key-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const key = text.replace(/[\r\n]+$/, '');
+    if (key.trim() === '') throw new UsageError(`--api-key-file ${file} is empty`);
+    if (/[\r\n]/.test(key)) throw new UsageError(`--api-key-file ${file} holds more than one line; it must hold only the key`);
+    if ((statSync(file).mode & 0o077) !== 0) warn(`--api-key-file ${file} can be read by other users; chmod 600 it`);
+    return key;
+  }
+  const key = env.ANAM_API_KEY;
+  if (key === undefined || key.trim() === '') {
+    throw new UsageError('no API key: set ANAM_API_KEY or pass --api-key-file PATH');
+  }
+  return key.trim();
+}
+
+function stringSetting(flag: unknown, envValue: string | undefined, fallback: string, name: string): string {
+  if (flag !== undefined) {
+    if (typeof flag !== 'string' || flag.trim() === '') throw new UsageError(`${name} must not be empty`);
+    return flag;
+  }
+  if (envValue !== undefined && envValue.trim() !== '') return envValue;
+  return fallback;
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
+  if (typeof value !== 'string') return String(value);
+  return value;
+}
+
+/** A number within [min, max]; `name` is the flag the error names. */
+export function number(value: unknown, fallback: number, name: string, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
+  const n = typeof value === 'number' ? value : Number(String(value).trim() === '' ? NaN : value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`${name} must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** A whole number within [min, max]. */
+export function integer(value: unknown, fallback: number, name: string, min: number, max: number): number {
+  const n = number(value, fallback, name, min, max);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return n;
+}

@@ -1,0 +1,54 @@
+/**
+ * Logging on stderr: readable lines by default, one JSON object per line for log shippers,
+ * errors only with --quiet, one line per request with --verbose. Nothing here ever sees the key.
+ */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'text' | 'json';
+export type LogFields = Record<string, unknown>;
+
+/** What the rest of the tool logs through. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export interface LoggerOptions {
+  format: LogFormat;
+  /** The lowest level written. */
+  level: LogLevel;
+  write?: (line: string) => void;
+  clock?: () => Date;
+}
+
+/** A logger writing lines to stderr (or `write`). */
+export function createLogger(options: LoggerOptions): Logger {
+  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const clock = options.clock ?? (() => new Date());
+  const emit = (level: LogLevel, message: string, fields: LogFields = {}): void => {
+    if (RANK[level] < RANK[options.level]) return;
+    if (options.format === 'json') {
+      write(`${JSON.stringify({ time: clock().toISOString(), level, message, ...fields })}\n`);
+      return;
+    }
+    const extra = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(' ');
+    const prefix = level === 'info' || level === 'debug' ? '' : `${level}: `;
+    write(`anam-sync: ${prefix}${message}${extra ? ` (${extra})` : ''}\n`);
+  };
+  return {
+    debug: (message, fields) => emit('debug', message, fields),
+    info: (message, fields) => emit('info', message, fields),
+    warn: (message, fields) => emit('warn', message, fields),
+    error: (message, fields) => emit('error', message, fields),
+  };
+}
+
+/** A logger that drops everything (library use and tests that do not look at logs). */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,43 @@
+/**
+ * A one-line progress display for interactive runs: pages, sessions per second and an estimate of
+ * the time left. Written only when stderr is a terminal, never into cron mail or log files.
+ */
+import type { SyncProgress } from './sync/run.js';
+
+export interface ProgressBar {
+  update(progress: SyncProgress): void;
+  done(): void;
+}
+
+/** A progress bar on `stream`, or a silent stand-in when the stream is not a TTY. */
+export function createProgressBar(stream: NodeJS.WriteStream, enabled: boolean): ProgressBar {
+  if (!enabled || !stream.isTTY) return { update() {}, done() {} };
+  const started = performance.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(progress) {
+      const now = performance.now();
+      // Redrawing more than ~10 times a second costs more than it tells.
+      if (now - last < 100) return;
+      last = now;
+      const seconds = (now - started) / 1000;
+      const rate = progress.seen / Math.max(seconds, 0.001);
+      const pages = progress.lastPage !== null && progress.phase === 'full' ? `${progress.pages}/${progress.lastPage}` : `${progress.pages}`;
+      const remaining = progress.total !== null && progress.phase === 'full' ? Math.max(0, progress.total - progress.seen) / Math.max(rate, 1) : null;
+      const width = progress.lastPage && progress.phase === 'full' ? Math.min(1, progress.pages / progress.lastPage) : 0;
+      const bar = progress.phase === 'full' ? `[${'#'.repeat(Math.round(width * 20)).padEnd(20, '.')}] ` : '';
+      const eta = remaining === null ? '' : ` ETA ${formatSeconds(remaining)}`;
+      stream.write(`\r${bar}${progress.phase} pages ${pages}, ${progress.seen} sessions, ${Math.round(rate)}/s${eta}\u001b[K`);
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write('\r\u001b[K');
+    },
+  };
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
+}

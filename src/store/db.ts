@@ -1,0 +1,121 @@
+/**
+ * Opening the database: refuse what is not ours to touch, create new files owner-only, set the
+ * pragmas, and bring the schema up to date with the committed migrations.
+ */
+import { closeSync, existsSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { SyncError, UsageError } from '../errors.js';
+
+export type Db = Database.Database;
+
+const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** The number of migrations this version of the tool knows; stored in `PRAGMA user_version`. */
+export function schemaVersion(): number {
+  const journal = JSON.parse(readFileSync(resolve(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+export interface OpenOptions {
+  /** Open without creating or migrating (status and export on a database that must exist). */
+  readonly?: boolean;
+}
+
+/**
+ * Opens (creating if needed) the database at `path` and applies pending migrations. Throws a
+ * UsageError, leaving the file untouched, when the folder is missing, the file is not SQLite, or a
+ * newer version of anam-sync wrote it.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  const file = resolve(path);
+  checkPath(file, options.readonly === true);
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: options.readonly === true, fileMustExist: true });
+  } catch (error) {
+    throw new UsageError(`cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const known = schemaVersion();
+    const found = db.pragma('user_version', { simple: true }) as number;
+    if (found > known) {
+      throw new UsageError(
+        `database ${path} was written by a newer version of anam-sync (schema ${found}, this version knows ${known}); upgrade anam-sync`,
+      );
+    }
+    // A busy writer (a sync in another process) is waited for, not failed on.
+    db.pragma('busy_timeout = 10000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL loses no committed transaction on a process crash, only on power loss.
+      db.pragma('synchronous = NORMAL');
+      if (found < known) applyMigrations(db, known);
+    } else if (found < known) {
+      throw new UsageError(`database ${path} needs migrating: run anam-sync migrate`);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw asDatabaseError(error, path);
+  }
+}
+
+function checkPath(file: string, readonly: boolean): void {
+  const folder = dirname(file);
+  if (!existsSync(folder)) throw new UsageError(`database folder ${folder} does not exist; create it or choose another --db`);
+  if (!existsSync(file)) {
+    if (readonly) throw new UsageError(`database ${file} does not exist; run anam-sync sync first`);
+    try {
+      // Created owner-only before SQLite sees it: the database holds system prompts. SQLite gives
+      // the -wal and -shm files the same permissions.
+      closeSync(openSync(file, 'wx', 0o600));
+    } catch (error) {
+      throw new UsageError(`cannot create database ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    }
+    return;
+  }
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new UsageError(`database path ${file} is a folder, not a file`);
+  if (stat.size === 0) return;
+  const header = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1') !== SQLITE_HEADER) {
+    throw new UsageError(`${file} is not an SQLite database; it was left untouched (choose another --db)`);
+  }
+}
+
+function applyMigrations(db: Db, known: number): void {
+  try {
+    migrate(drizzle(db), { migrationsFolder: MIGRATIONS });
+  } catch (error) {
+    // Two processes starting on a new file at once: the loser's migration fails on tables the
+    // winner just created; if the schema is now current that is success.
+    if ((db.pragma('user_version', { simple: true }) as number) !== known) throw error;
+    return;
+  }
+  db.pragma(`user_version = ${known}`);
+}
+
+/** Turns SQLite's errors into one line for the user, with the contract's exit code. */
+export function asDatabaseError(error: unknown, path: string): unknown {
+  if (error instanceof SyncError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'SQLITE_NOTADB') return new UsageError(`${path} is not an SQLite database; it was left untouched`, { cause: error });
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
+    return new UsageError(`database ${path} cannot be written (read-only file or folder); check its permissions`, { cause: error });
+  }
+  if (code === 'SQLITE_FULL') return new SyncError(`the disk holding ${path} is full; free space and run again`, 1, { cause: error });
+  if (code.startsWith('SQLITE_CORRUPT')) return new SyncError(`database ${path} is damaged: ${(error as Error).message}`, 1, { cause: error });
+  if (code.startsWith('SQLITE_')) return new SyncError(`database error on ${path}: ${(error as Error).message}`, 1, { cause: error });
+  return error;
+}

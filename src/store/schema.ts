@@ -1,0 +1,127 @@
+/**
+ * The database schema. drizzle-kit generates the SQL migrations in `migrations/` from this file
+ * (`npm run generate`); the runtime applies them. Column names and order are the contract's.
+ * Every time column holds canonical UTC text (`2026-04-20T09:00:00.000Z`), so text order is time order.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** One row per session id: the newest version seen. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    personaId: text('persona_id'),
+    clientLabel: text('client_label'),
+    startTime: text('start_time'),
+    endTime: text('end_time'),
+    sessionLengthMs: integer('session_length_ms'),
+    exitStatus: text('exit_status'),
+    engineHost: text('engine_host'),
+    engineProtocol: text('engine_protocol'),
+    engineVersion: text('engine_version'),
+    clientMetadata: text('client_metadata'),
+    personaConfig: text('persona_config'),
+    apiKeyId: text('api_key_id'),
+    organizationId: text('organization_id'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at'),
+    firstSyncedAt: text('first_synced_at').notNull(),
+    lastSyncedAt: text('last_synced_at').notNull(),
+    deletedAt: text('deleted_at'),
+  },
+  (t) => [
+    index('sessions_created_at').on(t.createdAt),
+    // Open sessions are re-read on every incremental sync; this keeps finding them cheap.
+    index('sessions_open').on(t.id).where(sql`${t.endTime} IS NULL AND ${t.deletedAt} IS NULL`),
+  ],
+);
+
+/**
+ * Every distinct version of a session seen, as the JSON stored after validation and redaction
+ * (unknown fields included). `updated_at` is '' when the API sent null, so the key stays unique.
+ */
+export const sessionVersions = sqliteTable(
+  'session_versions',
+  {
+    id: text('id').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    json: text('json').notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.updatedAt] })],
+);
+
+/** One row per run of `sync`, with its scope and the counters of its summary. */
+export const syncRuns = sqliteTable('sync_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  startedAt: text('started_at').notNull(),
+  finishedAt: text('finished_at'),
+  status: text('status', { enum: ['running', 'succeeded', 'failed', 'interrupted', 'abandoned'] }).notNull(),
+  mode: text('mode').notNull(),
+  scope: text('scope').notNull(),
+  personaId: text('persona_id'),
+  apiKeyId: text('api_key_id'),
+  search: text('search'),
+  pid: integer('pid'),
+  requests: integer('requests').notNull().default(0),
+  retries: integer('retries').notNull().default(0),
+  pages: integer('pages').notNull().default(0),
+  seen: integer('seen').notNull().default(0),
+  inserted: integer('inserted').notNull().default(0),
+  updated: integer('updated').notNull().default(0),
+  unchanged: integer('unchanged').notNull().default(0),
+  stale: integer('stale').notNull().default(0),
+  rejected: integer('rejected').notNull().default(0),
+  deleted: integer('deleted').notNull().default(0),
+  durationMs: integer('duration_ms'),
+  error: text('error'),
+  notes: text('notes'),
+});
+
+/** Records that failed validation, kept whole (after redaction) with the reason. */
+export const rejectedRecords = sqliteTable('rejected_records', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  runId: integer('run_id'),
+  seenAt: text('seen_at').notNull(),
+  sessionId: text('session_id'),
+  reason: text('reason').notNull(),
+  raw: text('raw').notNull(),
+});
+
+/**
+ * Bookmarks per scope (the set of filters): advanced only when a run of that scope completes.
+ * `scope` is '' for the unfiltered sync.
+ */
+export const syncState = sqliteTable('sync_state', {
+  scope: text('scope').primaryKey(),
+  personaId: text('persona_id'),
+  apiKeyId: text('api_key_id'),
+  search: text('search'),
+  newestCreatedAt: text('newest_created_at'),
+  lastCompleteAt: text('last_complete_at'),
+  lastFullSyncAt: text('last_full_sync_at'),
+  lastFullRunId: integer('last_full_run_id'),
+  lastRunId: integer('last_run_id'),
+});
+
+/**
+ * The one-sync-per-database lock: at most one row (`id` = 1). A holder whose pid is gone, or whose
+ * heartbeat is older than the expiry, is taken over.
+ */
+export const syncLock = sqliteTable('sync_lock', {
+  id: integer('id').primaryKey(),
+  pid: integer('pid').notNull(),
+  hostname: text('hostname').notNull(),
+  startedAt: text('started_at').notNull(),
+  heartbeatAt: text('heartbeat_at').notNull(),
+  runId: integer('run_id'),
+});
+
+/** `export --since-last NAME`: the newest `last_synced_at` each named export has shipped. */
+export const exportBookmarks = sqliteTable('export_bookmarks', {
+  name: text('name').primaryKey(),
+  lastSyncedAt: text('last_synced_at').notNull(),
+  exportedAt: text('exported_at').notNull(),
+  rows: integer('rows').notNull(),
+});

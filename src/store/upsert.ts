@@ -1,0 +1,156 @@
+/**
+ * Writing one page of sessions in one transaction, by the contract's upsert rule: a version replaces
+ * the stored row only when its `updated_at` is later, or equal (or null) with different content; an
+ * older version never overwrites a newer one; an identical one is not rewritten. The rule is a
+ * prepared SQL statement; the writes are prepared statements too (no ORM objects per row).
+ */
+import type { Statement } from 'better-sqlite3';
+import type { ParsedSession, SessionRow } from '../api/session.js';
+import type { Db } from './db.js';
+
+/** What a page did to the database. */
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  stale: number;
+  rejected: number;
+}
+
+export function emptyCounts(): WriteCounts {
+  return { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 };
+}
+
+/** Adds `b` into `a`. */
+export function addCounts(a: WriteCounts, b: WriteCounts): void {
+  a.inserted += b.inserted;
+  a.updated += b.updated;
+  a.unchanged += b.unchanged;
+  a.stale += b.stale;
+  a.rejected += b.rejected;
+}
+
+type Verdict = 'insert' | 'update' | 'unchanged' | 'stale';
+
+/** Prepared statements for writing sessions; build once per run, use for every page. */
+export class SessionWriter {
+  readonly #db: Db;
+  readonly #verdict: Statement<{ id: string; updated_at: string | null; json: string }, Verdict>;
+  readonly #insert: Statement;
+  readonly #update: Statement;
+  readonly #version: Statement;
+  readonly #staleVersion: Statement;
+  readonly #reject: Statement;
+  readonly #markDeleted: Statement;
+  readonly #markSeen: Statement;
+  readonly #writePage: (pages: ParsedSession[], runId: number, now: string) => WriteCounts;
+
+  constructor(db: Db) {
+    this.#db = db;
+    // Ids read from the list during this run; reconciliation asks which stored ones were not. A temp
+    // table lives on disk beside the connection, so memory does not grow with the session count.
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)');
+    this.#markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) VALUES (?)');
+    // The upsert rule, decided by SQLite against the stored row and its current version's JSON.
+    this.#verdict = db
+      .prepare<{ id: string; updated_at: string | null; json: string }, Verdict>(
+        `SELECT CASE
+           WHEN s.id IS NULL THEN 'insert'
+           WHEN s.updated_at IS NULL AND @updated_at IS NOT NULL THEN 'update'
+           WHEN @updated_at > s.updated_at THEN 'update'
+           WHEN @updated_at < s.updated_at THEN 'stale'
+           WHEN v.json IS @json AND s.deleted_at IS NULL THEN 'unchanged'
+           ELSE 'update'
+         END
+         FROM (SELECT @id AS id) AS incoming
+         LEFT JOIN sessions s ON s.id = incoming.id
+         LEFT JOIN session_versions v ON v.id = s.id AND v.updated_at = coalesce(s.updated_at, '')`,
+      )
+      .pluck();
+    this.#insert = db.prepare(
+      `INSERT INTO sessions (id, persona_id, client_label, start_time, end_time, session_length_ms, exit_status,
+         engine_host, engine_protocol, engine_version, client_metadata, persona_config, api_key_id, organization_id,
+         created_at, updated_at, first_synced_at, last_synced_at, deleted_at)
+       VALUES (@id, @personaId, @clientLabel, @startTime, @endTime, @sessionLengthMs, @exitStatus,
+         @engineHost, @engineProtocol, @engineVersion, @clientMetadata, @personaConfig, @apiKeyId, @organizationId,
+         @createdAt, @updatedAt, @now, @now, NULL)`,
+    );
+    // A version seen again clears deleted_at: the session came back.
+    this.#update = db.prepare(
+      `UPDATE sessions SET persona_id = @personaId, client_label = @clientLabel, start_time = @startTime,
+         end_time = @endTime, session_length_ms = @sessionLengthMs, exit_status = @exitStatus,
+         engine_host = @engineHost, engine_protocol = @engineProtocol, engine_version = @engineVersion,
+         client_metadata = @clientMetadata, persona_config = @personaConfig, api_key_id = @apiKeyId,
+         organization_id = @organizationId, created_at = @createdAt, updated_at = @updatedAt,
+         last_synced_at = @now, deleted_at = NULL
+       WHERE id = @id`,
+    );
+    this.#version = db.prepare(
+      `INSERT INTO session_versions (id, updated_at, json, first_seen_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id, updated_at) DO UPDATE SET json = excluded.json, first_seen_at = excluded.first_seen_at
+       WHERE json IS NOT excluded.json`,
+    );
+    // An older version from a lagging replica is history worth keeping, but never the current row.
+    this.#staleVersion = db.prepare(
+      `INSERT INTO session_versions (id, updated_at, json, first_seen_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id, updated_at) DO NOTHING`,
+    );
+    this.#reject = db.prepare(
+      `INSERT INTO rejected_records (run_id, seen_at, session_id, reason, raw) VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.#markDeleted = db.prepare(
+      `UPDATE sessions SET deleted_at = @now, last_synced_at = @now WHERE id = @id AND deleted_at IS NULL`,
+    );
+    this.#writePage = db.transaction((records: ParsedSession[], runId: number, now: string) => {
+      const counts = emptyCounts();
+      for (const record of records) {
+        if (!record.ok) {
+          this.#reject.run(runId, now, record.id, record.reason, record.raw);
+          counts.rejected++;
+          continue;
+        }
+        this.#apply(record.row, record.json, now, counts);
+        this.#markSeen.run(record.row.id);
+      }
+      return counts;
+    });
+  }
+
+  /** Writes one page of parsed records in one transaction and says what each did. */
+  writePage(records: ParsedSession[], runId: number, now: string): WriteCounts {
+    return this.#writePage(records, runId, now);
+  }
+
+  /** Marks a session gone (the API answered 404); the row stays. True if it was live before. */
+  markDeleted(id: string, now: string): boolean {
+    return this.#markDeleted.run({ id, now }).changes > 0;
+  }
+
+  #apply(row: SessionRow, json: string, now: string, counts: WriteCounts): void {
+    const verdict = this.#verdict.get({ id: row.id, updated_at: row.updatedAt, json });
+    const versionKey = row.updatedAt ?? '';
+    switch (verdict) {
+      case 'insert':
+        this.#insert.run({ ...row, now });
+        this.#version.run(row.id, versionKey, json, now);
+        counts.inserted++;
+        return;
+      case 'update':
+        this.#update.run({ ...row, now });
+        this.#version.run(row.id, versionKey, json, now);
+        counts.updated++;
+        return;
+      case 'stale':
+        this.#staleVersion.run(row.id, versionKey, json, now);
+        counts.stale++;
+        return;
+      default:
+        counts.unchanged++;
+    }
+  }
+
+  /** Forgets which ids were read (before a new full scan). */
+  resetSeen(): void {
+    this.#db.exec('DELETE FROM temp.seen');
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * One sync run: decides incremental or full, reads pages through p-limit (each page validated and
+ * written in its own transaction as it arrives), refreshes open sessions, checks completeness against
+ * the API's count, reconciles after full scans, and records everything in `sync_runs`.
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { ApiClient, type ApiClientOptions } from '../api/client.js';
+import { parseSession } from '../api/session.js';
+import type { Pagination, SessionFilters } from '../api/types.js';
+import { InterruptedError, SyncError, messageOf } from '../errors.js';
+import type { Logger } from '../log.js';
+import { asDatabaseError, type Db } from '../store/db.js';
+import {
+  advanceBookmark,
+  finishRun,
+  readBookmark,
+  saveCounters,
+  scopeKey,
+  startRun,
+  type RunCounters,
+  type RunMode,
+  type RunStatus,
+} from '../store/runs.js';
+import { countLive, countRejected, unseenLiveIds } from '../store/scope.js';
+import { addCounts, SessionWriter } from '../store/upsert.js';
+import { fullScanReason, HEAD_OVERLAP_MS, headScanContinues, headThreshold, isNewestFirst, PagePlan } from './plan.js';
+
+export interface SyncOptions {
+  db: Db;
+  /** How to reach the API; the run makes its own client so it can abort its requests. */
+  api: Omit<ApiClientOptions, 'signal'>;
+  filters: SessionFilters;
+  perPage: number;
+  concurrency: number;
+  /** `--full`: read every page and reconcile, whatever the bookmarks say. */
+  full: boolean;
+  /** A full reconciliation runs by itself when the last one is older than this. */
+  fullEveryHours: number;
+  /** Aborted (with the signal's name as reason) on SIGINT/SIGTERM: stop after the page in hand. */
+  signal?: AbortSignal;
+  log: Logger;
+  clock?: () => Date;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+/** What a progress display needs. */
+export interface SyncProgress {
+  phase: 'head' | 'full' | 'lookups';
+  pages: number;
+  lastPage: number | null;
+  seen: number;
+  total: number | null;
+}
+
+/** The summary of a run: the contract's keys, then what the run found out. */
+export interface SyncReport extends RunCounters {
+  runId: number;
+  status: RunStatus;
+  mode: RunMode;
+  durationMs: number;
+  scope: string;
+  /** Why every page was read, or null for an incremental run. */
+  fullScanReason: string | null;
+  /** `meta.total` of the scope in the last list response. */
+  apiTotal: number | null;
+  /** Live stored sessions of the scope at the end. */
+  storedLive: number;
+  /** Stored open sessions looked up by id. */
+  lookups: number;
+  /** What the run did beyond the plain path (order fallback, repairs). */
+  notes: string[];
+}
+
+/** Runs one sync and returns its report; throws (after recording the run) if it fails or is stopped. */
+export async function runSync(options: SyncOptions): Promise<SyncReport> {
+  return new SyncRun(options).execute();
+}
+
+interface PageRead {
+  meta: Pagination;
+  createdAts: string[];
+}
+
+class SyncRun {
+  readonly #o: SyncOptions;
+  readonly #clock: () => Date;
+  readonly #stop = new AbortController();
+  readonly #client: ApiClient;
+  readonly #limit: LimitFunction;
+  readonly #writer: SessionWriter;
+  readonly #counters: RunCounters = {
+    requests: 0, retries: 0, pages: 0, seen: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, deleted: 0,
+  };
+  readonly #notes: string[] = [];
+  #runId = 0;
+  #mode: RunMode = 'incremental';
+  #fullScanReason: string | null = null;
+  #newest: string | null = null;
+  #apiTotal: number | null = null;
+  #lookups = 0;
+  #phase: SyncProgress['phase'] = 'head';
+  #lastPage: number | null = null;
+
+  constructor(options: SyncOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? (() => new Date());
+    options.signal?.addEventListener('abort', () => this.#stop.abort(options.signal?.reason), { once: true });
+    this.#client = new ApiClient({ ...options.api, signal: this.#stop.signal });
+    this.#limit = pLimit(options.concurrency);
+    this.#writer = new SessionWriter(options.db);
+  }
+
+  async execute(): Promise<SyncReport> {
+    const { db, filters, log } = this.#o;
+    const started = this.#clock();
+    const bookmark = readBookmark(db, scopeKey(filters));
+    let reason = fullScanReason(bookmark, started, { forced: this.#o.full, fullEveryHours: this.#o.fullEveryHours });
+    this.#mode = reason === null ? 'incremental' : 'full';
+    this.#runId = startRun(db, this.#mode, filters, started.toISOString());
+    try {
+      if (reason === null && bookmark !== null) {
+        const threshold = bookmark.newestCreatedAt === null ? '' : headThreshold(bookmark.newestCreatedAt);
+        if (!(await this.#headScan(threshold))) {
+          reason = 'the API does not list sessions newest first';
+          this.#note(`${reason}: reading every page instead`);
+        }
+      }
+      if (reason !== null) {
+        this.#mode = 'full';
+        this.#fullScanReason = reason;
+        log.info(`full sync: ${reason}`);
+        await this.#fullScan();
+      } else {
+        await this.#lookUp(true);
+      }
+      await this.#checkCompleteness(bookmark?.lastFullRunId ?? this.#runId);
+      const finished = this.#clock();
+      advanceBookmark(db, filters, {
+        newestCreatedAt: this.#newest,
+        completeAt: finished.toISOString(),
+        fullSync: this.#mode === 'full',
+        runId: this.#runId,
+      });
+      return this.#finish('succeeded', started, finished);
+    } catch (error) {
+      const interrupted = this.#o.signal?.aborted === true;
+      const thrown = interrupted
+        ? new InterruptedError(String(this.#o.signal?.reason ?? 'SIGTERM') as NodeJS.Signals)
+        : toSyncError(asDatabaseError(error, db.name));
+      try {
+        thrown.report = this.#finish(interrupted ? 'interrupted' : 'failed', started, this.#clock(), interrupted ? undefined : thrown.message);
+      } catch {
+        // The database itself failed (disk full, say): the error in hand already says so.
+      }
+      throw thrown;
+    }
+  }
+
+  /**
+   * Reads from page 1 while pages still hold sessions above the threshold. Returns false, having
+   * stored what it read, as soon as a page is not in newest-first order.
+   */
+  async #headScan(threshold: string): Promise<boolean> {
+    this.#phase = 'head';
+    for (let page = 1; ; page++) {
+      const { createdAts } = await this.#limit(() => this.#readPage(page));
+      if (!isNewestFirst(createdAts)) return false;
+      if (!headScanContinues(createdAts, this.#o.perPage, threshold)) return true;
+    }
+  }
+
+  /**
+   * Reads every page, `concurrency` at a time. Page 1 says how many there are; any later response
+   * that reports more (sessions created meanwhile push older ones onto later pages) extends the scan.
+   * Then stored sessions the scan did not see are confirmed by id.
+   */
+  async #fullScan(): Promise<void> {
+    this.#phase = 'full';
+    this.#writer.resetSeen();
+    const first = await this.#limit(() => this.#readPage(1));
+    const plan = new PagePlan(first.meta.lastPage);
+    const pending = new Set<Promise<void>>();
+    let failure: { error: unknown } | null = null;
+    const schedule = (pages: number[]): void => {
+      for (const page of pages) {
+        const task = this.#limit(() => this.#readPage(page)).then(
+          (read) => schedule(plan.next(read.meta.lastPage)),
+          (error: unknown) => {
+            // The first failure stops the run: no new requests, and those in flight are aborted.
+            failure ??= { error };
+            this.#stop.abort(error);
+          },
+        );
+        pending.add(task);
+        void task.finally(() => pending.delete(task));
+      }
+    };
+    schedule(plan.next());
+    while (pending.size > 0) await Promise.all(pending);
+    if (failure !== null) throw (failure as { error: unknown }).error;
+    await this.#lookUp(false);
+  }
+
+  /**
+   * Looks up by id the live stored sessions of the scope that this run did not read from the list:
+   * only the open ones after a head scan, all of them after a full scan. 404 marks a session
+   * deleted (the row stays); a found one is written like any listed record.
+   */
+  async #lookUp(onlyOpen: boolean): Promise<void> {
+    this.#phase = 'lookups';
+    const ids = unseenLiveIds(this.#o.db, this.#o.filters, onlyOpen);
+    if (ids.length === 0) return;
+    this.#o.log.info(`looking up ${ids.length} ${onlyOpen ? 'open' : 'unlisted'} sessions by id`);
+    await Promise.all(
+      ids.map((id) =>
+        this.#limit(async () => {
+          this.#throwIfStopped();
+          const record = await this.#client.getSession(id);
+          this.#lookups++;
+          const now = this.#clock().toISOString();
+          if (record === null) {
+            if (this.#writer.markDeleted(id, now)) this.#counters.deleted++;
+          } else {
+            this.#counters.seen++;
+            addCounts(this.#counters, this.#writer.writePage([parseSession(record)], this.#runId, now));
+          }
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Compares the API's count for the scope with the live stored sessions (plus records it sent
+   * that validation rejected). A difference is repaired: first a head scan for sessions created
+   * during the run, then, if still off, a full scan with reconciliation.
+   */
+  async #checkCompleteness(rejectedSinceRun: number): Promise<void> {
+    const gap = (): number => {
+      if (this.#apiTotal === null) return 0;
+      const stored = countLive(this.#o.db, this.#o.filters) + countRejected(this.#o.db, this.#o.filters, rejectedSinceRun);
+      return this.#apiTotal - stored;
+    };
+    let difference = gap();
+    if (difference === 0) return;
+    this.#note(`the API lists ${this.#apiTotal} sessions, ${this.#apiTotal! - difference} stored: repairing`);
+    if (difference > 0 && this.#newest !== null) {
+      await this.#headScan(headThreshold(this.#newest, HEAD_OVERLAP_MS));
+      difference = gap();
+      if (difference === 0) return void this.#note('repaired by re-reading the newest pages');
+    }
+    this.#mode = 'full';
+    this.#fullScanReason ??= 'repair: the counts differed';
+    await this.#fullScan();
+    difference = gap();
+    this.#note(difference === 0 ? 'repaired by a full scan' : `after a full scan the counts still differ by ${difference} (the API changed during the run); the next run repairs again`);
+  }
+
+  /** Fetches one list page, validates its records and writes them in one transaction. */
+  async #readPage(page: number): Promise<PageRead> {
+    this.#throwIfStopped();
+    const body = await this.#client.listSessions(page, this.#o.perPage, this.#o.filters);
+    // The page is in hand: it is written even if a stop was requested meanwhile.
+    const parsed = body.data.map(parseSession);
+    const counts = this.#writer.writePage(parsed, this.#runId, this.#clock().toISOString());
+    addCounts(this.#counters, counts);
+    const createdAts: string[] = [];
+    for (const record of parsed) {
+      if (!record.ok) continue;
+      createdAts.push(record.row.createdAt);
+      if (this.#newest === null || record.row.createdAt > this.#newest) this.#newest = record.row.createdAt;
+    }
+    this.#counters.pages++;
+    this.#counters.seen += body.data.length;
+    this.#apiTotal = body.meta.total;
+    this.#lastPage = Math.max(this.#lastPage ?? 0, body.meta.lastPage);
+    this.#saveCounters();
+    this.#o.onProgress?.({
+      phase: this.#phase,
+      pages: this.#counters.pages,
+      lastPage: this.#lastPage,
+      seen: this.#counters.seen,
+      total: this.#apiTotal,
+    });
+    return { meta: body.meta, createdAts };
+  }
+
+  #throwIfStopped(): void {
+    if (this.#stop.signal.aborted) throw this.#stop.signal.reason ?? new Error('stopped');
+  }
+
+  #saveCounters(): void {
+    this.#counters.requests = this.#client.stats.requests;
+    this.#counters.retries = this.#client.stats.retries;
+    saveCounters(this.#o.db, this.#runId, this.#counters, this.#mode);
+  }
+
+  #note(note: string): void {
+    this.#notes.push(note);
+    this.#o.log.info(note);
+  }
+
+  #finish(status: Exclude<RunStatus, 'running'>, started: Date, finished: Date, error?: string): SyncReport {
+    const durationMs = finished.getTime() - started.getTime();
+    this.#saveCounters();
+    finishRun(this.#o.db, this.#runId, { status, finishedAt: finished.toISOString(), durationMs, error, notes: this.#notes });
+    return {
+      runId: this.#runId,
+      status,
+      mode: this.#mode,
+      ...this.#counters,
+      durationMs,
+      scope: scopeKey(this.#o.filters),
+      fullScanReason: this.#fullScanReason,
+      apiTotal: this.#apiTotal,
+      storedLive: countLive(this.#o.db, this.#o.filters),
+      lookups: this.#lookups,
+      notes: [...this.#notes],
+    };
+  }
+}
+
+function toSyncError(error: unknown): SyncError {
+  return error instanceof SyncError ? error : new SyncError(`sync failed: ${messageOf(error)}`, 1, { cause: error });
+}
