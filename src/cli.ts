@@ -78,6 +78,39 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
       (argv) => run(async () => (await import('./commands/migrate.js')).migrateCommand, argv),
     )
     .command(
+      'export',
+      'write the sessions table as CSV, NDJSON or Parquet (stdout or a file written atomically)',
+      (y) =>
+        common(y)
+          .option('format', { type: 'string', requiresArg: true, choices: ['csv', 'ndjson', 'parquet'], describe: 'output format (default csv)' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'file to write (atomically); - or absent for stdout' })
+          .option('exclude-deleted', { type: 'boolean', describe: 'leave out sessions deleted upstream (kept by default as tombstones)' })
+          .option('updated-since', { type: 'string', requiresArg: true, describe: 'only rows whose updated_at is at or after this ISO time' })
+          .option('started-from', { type: 'string', requiresArg: true, describe: 'only sessions whose start_time is at or after this ISO time' })
+          .option('started-to', { type: 'string', requiresArg: true, describe: 'only sessions whose start_time is before this ISO time' })
+          .option('since-last', { type: 'string', requiresArg: true, describe: 'only rows changed since the last complete export under this name' })
+          .option('excel-safe', { type: 'boolean', describe: 'CSV: neutralise cells starting with = + - @ (changes data; off by default)' })
+          .option('schema', { type: 'string', requiresArg: true, describe: 'NDJSON: also write the column list with logical types to this file' })
+          .example('$0 export --format csv --out sessions.csv', 'the whole table as CSV')
+          .example('$0 export --format ndjson --since-last warehouse --out delta.ndjson', 'only what changed since the last run of this export')
+          .example('$0 export --format parquet --out sessions.parquet', 'a typed Parquet file'),
+      (argv) => run(async () => (await import('./commands/export.js')).exportCommand, argv),
+    )
+    .command(
+      'report',
+      'sessions per day, durations, exit statuses, top personas and models',
+      (y) =>
+        common(y)
+          .option('from', { type: 'string', requiresArg: true, describe: 'only sessions started at or after this date/time (ISO)' })
+          .option('to', { type: 'string', requiresArg: true, describe: 'only sessions started before this date/time (ISO)' })
+          .option('persona-id', { type: 'string', requiresArg: true, describe: 'only sessions of this persona (UUID)' })
+          .option('json', { type: 'boolean', describe: 'print the report as one JSON object' })
+          .option('html', { type: 'string', requiresArg: true, describe: 'write a self-contained HTML page with charts to this file' })
+          .example('$0 report', 'tables in the terminal')
+          .example('$0 report --from 2026-10-01 --html report.html', 'a page to open in a browser'),
+      (argv) => run(async () => (await import('./commands/report.js')).reportCommand, argv),
+    )
+    .command(
       'simulate',
       'serve a simulated Anam API on loopback (no key needed; for trying the tool, tests and benchmarks)',
       (y) =>
@@ -98,7 +131,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .example('$0 simulate --sessions 2500 --fault-rate 0.15', 'a larger, unreliable API'),
       (argv) => run(async () => (await import('./commands/simulate.js')).simulateCommand, argv),
     )
-    .demandCommand(1, 'name a command: sync, status, migrate or simulate (see --help)')
+    .demandCommand(1, 'name a command: sync, status, export, report, migrate or simulate (see --help)')
     .strict()
     .help()
     .alias('help', 'h')
