@@ -1,7 +1,8 @@
 /**
  * Writing one page of sessions in one transaction, by the contract's upsert rule: a version replaces
- * the stored row only when its `updated_at` is later, or equal (or null) with different content; an
- * older version never overwrites a newer one; an identical one is not rewritten. The rule is a
+ * the stored row only when its `updated_at` is later, or equal (both null counts as equal) with
+ * different content; an older version never overwrites a newer one, and a version without
+ * `updatedAt` counts as older than one with it; an identical one is not rewritten. The rule is a
  * prepared SQL statement; the writes are prepared statements too (no ORM objects per row).
  */
 import type { Statement } from 'better-sqlite3';
@@ -56,6 +57,7 @@ export class SessionWriter {
       .prepare<{ id: string; updated_at: string | null; json: string }, Verdict>(
         `SELECT CASE
            WHEN s.id IS NULL THEN 'insert'
+           WHEN @updated_at IS NULL AND s.updated_at IS NOT NULL THEN 'stale'
            WHEN s.updated_at IS NULL AND @updated_at IS NOT NULL THEN 'update'
            WHEN @updated_at > s.updated_at THEN 'update'
            WHEN @updated_at < s.updated_at THEN 'stale'

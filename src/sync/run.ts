@@ -96,7 +96,10 @@ class SyncRun {
   #mode: RunMode = 'incremental';
   #fullScanReason: string | null = null;
   #newest: string | null = null;
+  /** The API's count to check the store against (see #checkCompleteness). */
   #apiTotal: number | null = null;
+  /** False once any page was seen out of newest-first order. */
+  #newestFirst = true;
   #lookups = 0;
   #phase: SyncProgress['phase'] = 'head';
   #lastPage: number | null = null;
@@ -163,7 +166,10 @@ class SyncRun {
   async #headScan(threshold: string): Promise<boolean> {
     this.#phase = 'head';
     for (let page = 1; ; page++) {
-      const { createdAts } = await this.#limit(() => this.#readPage(page));
+      const { meta, createdAts } = await this.#limit(() => this.#readPage(page));
+      // Page 1's count is the one to check against: sessions created after it was read can only
+      // appear above it (newest first), never on the later pages this scan reads.
+      if (page === 1) this.#apiTotal = meta.total;
       if (!isNewestFirst(createdAts)) return false;
       if (!headScanContinues(createdAts, this.#o.perPage, threshold)) return true;
     }
@@ -178,13 +184,17 @@ class SyncRun {
     this.#phase = 'full';
     this.#writer.resetSeen();
     const first = await this.#limit(() => this.#readPage(1));
+    this.#apiTotal = first.meta.total;
     const plan = new PagePlan(first.meta.lastPage);
     const pending = new Set<Promise<void>>();
     let failure: { error: unknown } | null = null;
     const schedule = (pages: number[]): void => {
       for (const page of pages) {
         const task = this.#limit(() => this.#readPage(page)).then(
-          (read) => schedule(plan.next(read.meta.lastPage)),
+          (read) => {
+            this.#apiTotal = read.meta.total;
+            schedule(plan.next(read.meta.lastPage));
+          },
           (error: unknown) => {
             // The first failure stops the run: no new requests, and those in flight are aborted.
             failure ??= { error };
@@ -231,8 +241,8 @@ class SyncRun {
 
   /**
    * Compares the API's count for the scope with the live stored sessions (plus records it sent
-   * that validation rejected). A difference is repaired: first a head scan for sessions created
-   * during the run, then, if still off, a full scan with reconciliation.
+   * that validation rejected). A difference is repaired: first by re-reading the newest pages
+   * (sessions created while the run read), then, if still off, by a full scan with reconciliation.
    */
   async #checkCompleteness(rejectedSinceRun: number): Promise<void> {
     const gap = (): number => {
@@ -240,19 +250,26 @@ class SyncRun {
       const stored = countLive(this.#o.db, this.#o.filters) + countRejected(this.#o.db, this.#o.filters, rejectedSinceRun);
       return this.#apiTotal - stored;
     };
+    const headRepair = async (): Promise<number> => {
+      if (this.#newestFirst && this.#newest !== null) await this.#headScan(headThreshold(this.#newest, HEAD_OVERLAP_MS));
+      return gap();
+    };
     let difference = gap();
     if (difference === 0) return;
     this.#note(`the API lists ${this.#apiTotal} sessions, ${this.#apiTotal! - difference} stored: repairing`);
-    if (difference > 0 && this.#newest !== null) {
-      await this.#headScan(headThreshold(this.#newest, HEAD_OVERLAP_MS));
-      difference = gap();
-      if (difference === 0) return void this.#note('repaired by re-reading the newest pages');
+    if (difference > 0 && this.#newestFirst && (await headRepair()) === 0) {
+      this.#note('repaired by re-reading the newest pages');
+      return;
     }
     this.#mode = 'full';
     this.#fullScanReason ??= 'repair: the counts differed';
     await this.#fullScan();
-    difference = gap();
-    this.#note(difference === 0 ? 'repaired by a full scan' : `after a full scan the counts still differ by ${difference} (the API changed during the run); the next run repairs again`);
+    difference = await headRepair();
+    this.#note(
+      difference === 0
+        ? 'repaired by a full scan'
+        : `after a full scan the counts still differ by ${difference} (the API changed during the run); the next run repairs again`,
+    );
   }
 
   /** Fetches one list page, validates its records and writes them in one transaction. */
@@ -271,7 +288,7 @@ class SyncRun {
     }
     this.#counters.pages++;
     this.#counters.seen += body.data.length;
-    this.#apiTotal = body.meta.total;
+    if (!isNewestFirst(createdAts)) this.#newestFirst = false;
     this.#lastPage = Math.max(this.#lastPage ?? 0, body.meta.lastPage);
     this.#saveCounters();
     this.#o.onProgress?.({
