@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import type { Argv, Env } from './config.js';
 import { DEFAULTS } from './config.js';
 import { ExitCode, SyncError, messageOf } from './errors.js';
+import { createLogger } from './log.js';
 import type { CommandContext } from './commands/context.js';
 
 type Handler = (context: CommandContext) => Promise<number>;
@@ -133,6 +134,8 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
     )
     .demandCommand(1, 'name a command: sync, status, export, report, migrate or simulate (see --help)')
     .strict()
+    // A flag given twice takes its last value, as in most command-line tools.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .help()
     .alias('help', 'h')
     .version()
@@ -167,8 +170,10 @@ export async function main(args: string[], env: Env = process.env): Promise<numb
   } catch (error) {
     const code = error instanceof SyncError ? error.exitCode : ExitCode.failed;
     const message = error instanceof SyncError ? error.message : `unexpected failure: ${messageOf(error)}`;
-    process.stderr.write(`anam-sync: error: ${message}\n`);
-    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    const format = chosen.argv['log-format'] === 'json' ? 'json' : 'text';
+    const stack = verbose && error instanceof Error ? error.stack : undefined;
+    createLogger({ format, level: 'error' }).error(message, format === 'json' ? { exitCode: code, stack } : {});
+    if (format === 'text' && stack) process.stderr.write(`${stack}\n`);
     return code;
   }
 }
