@@ -53,18 +53,18 @@ function camel(column: string): string {
 }
 
 /**
- * Ids of live stored sessions of the scope that this run has not read from the list
+ * Ids of live sessions of the scope, stored before `runStartedAt`, that this run has not read
  * (the `seen` temp table), optionally only the open ones (no end time).
  */
-export function unseenLiveIds(db: Db, filters: SessionFilters, onlyOpen: boolean): string[] {
+export function unseenLiveIds(db: Db, filters: SessionFilters, runStartedAt: string, onlyOpen: boolean): string[] {
   const where = scopeCondition(filters);
   return db
     .prepare(
       `SELECT s.id FROM sessions s
        WHERE s.deleted_at IS NULL ${onlyOpen ? 'AND s.end_time IS NULL' : ''} AND ${where.sql}
-         AND s.id NOT IN (SELECT id FROM temp.seen)
+         AND s.first_synced_at < ? AND s.id NOT IN (SELECT id FROM temp.seen)
        ORDER BY s.id`,
     )
     .pluck()
-    .all(...where.params) as string[];
+    .all(...where.params, runStartedAt) as string[];
 }

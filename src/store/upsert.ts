@@ -31,7 +31,7 @@ export function addCounts(a: WriteCounts, b: WriteCounts): void {
   a.rejected += b.rejected;
 }
 
-type Verdict = 'insert' | 'update' | 'unchanged' | 'stale';
+type Verdict = 'update' | 'unchanged' | 'stale';
 
 /** Prepared statements for writing sessions; build once per run, use for every page. */
 export class SessionWriter {
@@ -48,15 +48,15 @@ export class SessionWriter {
 
   constructor(db: Db) {
     this.#db = db;
-    // Ids read from the list during this run; reconciliation asks which stored ones were not. A temp
-    // table lives on disk beside the connection, so memory does not grow with the session count.
+    // Ids of sessions stored before this run that it read; reconciliation asks which were not. A
+    // temp table lives on disk beside the connection, so memory does not grow with the session count.
     db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)');
-    this.#markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) VALUES (?)');
+    // One statement per page, not per session.
+    this.#markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) SELECT value FROM json_each(?)');
     // The upsert rule, decided by SQLite against the stored row and its current version's JSON.
     this.#verdict = db
       .prepare<{ id: string; updated_at: string | null; json: string }, Verdict>(
         `SELECT CASE
-           WHEN s.id IS NULL THEN 'insert'
            WHEN @updated_at IS NULL AND s.updated_at IS NOT NULL THEN 'stale'
            WHEN s.updated_at IS NULL AND @updated_at IS NOT NULL THEN 'update'
            WHEN @updated_at > s.updated_at THEN 'update'
@@ -64,18 +64,20 @@ export class SessionWriter {
            WHEN v.json IS @json AND s.deleted_at IS NULL THEN 'unchanged'
            ELSE 'update'
          END
-         FROM (SELECT @id AS id) AS incoming
-         LEFT JOIN sessions s ON s.id = incoming.id
-         LEFT JOIN session_versions v ON v.id = s.id AND v.updated_at = coalesce(s.updated_at, '')`,
+         FROM sessions s
+         LEFT JOIN session_versions v ON v.id = s.id AND v.updated_at = coalesce(s.updated_at, '')
+         WHERE s.id = @id`,
       )
       .pluck();
+    // Tried first: on a new session it is the only statement needed; on a known one it does nothing.
     this.#insert = db.prepare(
       `INSERT INTO sessions (id, persona_id, client_label, start_time, end_time, session_length_ms, exit_status,
          engine_host, engine_protocol, engine_version, client_metadata, persona_config, api_key_id, organization_id,
          created_at, updated_at, first_synced_at, last_synced_at, deleted_at)
        VALUES (@id, @personaId, @clientLabel, @startTime, @endTime, @sessionLengthMs, @exitStatus,
          @engineHost, @engineProtocol, @engineVersion, @clientMetadata, @personaConfig, @apiKeyId, @organizationId,
-         @createdAt, @updatedAt, @now, @now, NULL)`,
+         @createdAt, @updatedAt, @now, @now, NULL)
+       ON CONFLICT (id) DO NOTHING`,
     );
     // A version seen again clears deleted_at: the session came back.
     this.#update = db.prepare(
@@ -105,15 +107,17 @@ export class SessionWriter {
     );
     this.#writePage = db.transaction((records: ParsedSession[], runId: number, now: string) => {
       const counts = emptyCounts();
+      const ids: string[] = [];
       for (const record of records) {
         if (!record.ok) {
           this.#reject.run(runId, now, record.id, record.reason, record.raw);
           counts.rejected++;
           continue;
         }
-        this.#apply(record.row, record.json, now, counts);
-        this.#markSeen.run(record.row.id);
+        // Only sessions stored before this run can be unlisted; new ones need no marking.
+        if (!this.#apply(record.row, record.json, now, counts)) ids.push(record.row.id);
       }
+      if (ids.length > 0) this.#markSeen.run(JSON.stringify(ids));
       return counts;
     });
   }
@@ -128,27 +132,28 @@ export class SessionWriter {
     return this.#markDeleted.run({ id, now }).changes > 0;
   }
 
-  #apply(row: SessionRow, json: string, now: string, counts: WriteCounts): void {
-    const verdict = this.#verdict.get({ id: row.id, updated_at: row.updatedAt, json });
+  /** Applies the upsert rule to one session; true when it was new. */
+  #apply(row: SessionRow, json: string, now: string, counts: WriteCounts): boolean {
     const versionKey = row.updatedAt ?? '';
-    switch (verdict) {
-      case 'insert':
-        this.#insert.run({ ...row, now });
-        this.#version.run(row.id, versionKey, json, now);
-        counts.inserted++;
-        return;
+    if (this.#insert.run({ ...row, now }).changes > 0) {
+      this.#version.run(row.id, versionKey, json, now);
+      counts.inserted++;
+      return true;
+    }
+    switch (this.#verdict.get({ id: row.id, updated_at: row.updatedAt, json })) {
       case 'update':
         this.#update.run({ ...row, now });
         this.#version.run(row.id, versionKey, json, now);
         counts.updated++;
-        return;
+        break;
       case 'stale':
         this.#staleVersion.run(row.id, versionKey, json, now);
         counts.stale++;
-        return;
+        break;
       default:
         counts.unchanged++;
     }
+    return false;
   }
 
   /** Forgets which ids were read (before a new full scan). */

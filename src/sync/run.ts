@@ -93,6 +93,7 @@ class SyncRun {
   };
   readonly #notes: string[] = [];
   #runId = 0;
+  #startedAt = '';
   #mode: RunMode = 'incremental';
   #fullScanReason: string | null = null;
   #newest: string | null = null;
@@ -119,7 +120,8 @@ class SyncRun {
     const bookmark = readBookmark(db, scopeKey(filters));
     let reason = fullScanReason(bookmark, started, { forced: this.#o.full, fullEveryHours: this.#o.fullEveryHours });
     this.#mode = reason === null ? 'incremental' : 'full';
-    this.#runId = startRun(db, this.#mode, filters, started.toISOString());
+    this.#startedAt = started.toISOString();
+    this.#runId = startRun(db, this.#mode, filters, this.#startedAt);
     try {
       if (reason === null && bookmark !== null) {
         const threshold = bookmark.newestCreatedAt === null ? '' : headThreshold(bookmark.newestCreatedAt);
@@ -218,7 +220,7 @@ class SyncRun {
    */
   async #lookUp(onlyOpen: boolean): Promise<void> {
     this.#phase = 'lookups';
-    const ids = unseenLiveIds(this.#o.db, this.#o.filters, onlyOpen);
+    const ids = unseenLiveIds(this.#o.db, this.#o.filters, this.#startedAt, onlyOpen);
     if (ids.length === 0) return;
     this.#o.log.info(`looking up ${ids.length} ${onlyOpen ? 'open' : 'unlisted'} sessions by id`);
     await Promise.all(

@@ -1,0 +1,138 @@
+// `npm run bench`: measures the built CLI against baselines run on this machine in the same run,
+// and prints a table of medians and ratios. The simulated API runs as its own process, so its CPU
+// is not the client's. Not part of `npm test`.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli.js');
+const preload = join(root, 'bench/rss-preload.mjs');
+const reader = join(root, 'bench/reader.mjs');
+const work = mkdtempSync(join(tmpdir(), 'anam-sync-bench-'));
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const COLUMNS =
+  'id, persona_id, client_label, start_time, end_time, session_length_ms, exit_status, engine_host, engine_protocol, ' +
+  'engine_version, client_metadata, persona_config, api_key_id, organization_id, created_at, updated_at, ' +
+  'first_synced_at, last_synced_at, deleted_at';
+
+/** Starts `anam-sync simulate ARGS` and resolves with its URL once it prints it. */
+function simulator(args) {
+  const child = spawn(process.execPath, [cli, 'simulate', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve({ url: line.trim(), stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+  });
+}
+
+/** Runs a command to completion; returns wall time (ms) and, for node commands, peak RSS (MiB). */
+function run(command, args, { env = {}, stdout = 'ignore' } = {}) {
+  const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
+  const isNode = command === process.execPath;
+  const started = performance.now();
+  const result = spawnSync(command, isNode ? ['--import', preload, ...args] : args, {
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+    stdio: ['ignore', stdout, 'pipe'],
+    maxBuffer: 1 << 30,
+  });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : null;
+  rmSync(rssFile, { force: true });
+  return { ms, rss, stdout: result.stdout };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+function repeat(fn) {
+  const results = [];
+  for (let i = 0; i < REPEAT; i++) results.push(fn(i));
+  return { ms: median(results.map((r) => r.ms)), rss: median(results.map((r) => r.rss ?? 0)) };
+}
+
+function sync(url, db, args = []) {
+  return run(process.execPath, [cli, 'sync', '--api-url', url, '--db', db, '--quiet', ...args], { env: { ANAM_API_KEY: 'bench' } });
+}
+
+function freshDb(name) {
+  const db = join(work, `${name}.db`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  return db;
+}
+
+const rows = [];
+function record(name, what, ours, baseline, ratio, goal, met) {
+  rows.push({ name, what, ours, baseline, ratio, goal, met });
+}
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+try {
+  console.error(`benchmarking in ${work} (${REPEAT} runs per case, medians)`);
+
+  // sync: 50k sessions, the CLI vs a bare page reader at the same concurrency.
+  const big = await simulator(['--sessions', '50000', '--seed', '1']);
+  const floor = repeat(() => run(process.execPath, [reader, big.url, '4', '100']));
+  const full = repeat(() => sync(big.url, freshDb('sync50k'), ['--concurrency', '4']));
+  record('sync', 'full sync of 50k sessions vs a bare page reader (fetch + JSON.parse), concurrency 4',
+    fmt(full.ms), fmt(floor.ms), floor.ms / full.ms, '>= 0.70', floor.ms / full.ms >= 0.7);
+
+  // idle: an incremental sync with nothing new on the synced 50k database.
+  const db50k = freshDb('idle50k');
+  sync(big.url, db50k, ['--concurrency', '4']);
+  const idle = repeat(() => sync(big.url, db50k));
+  record('idle', 'incremental sync with nothing new vs the full sync of 50k', fmt(idle.ms), fmt(full.ms),
+    idle.ms / full.ms, '<= 0.05', idle.ms / full.ms <= 0.05);
+
+  // export: CSV of the 50k rows vs the sqlite3 command line (or a minimal better-sqlite3 loop).
+  const csv = join(work, 'out.csv');
+  const sqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
+  const baseline = sqlite3
+    ? repeat(() => run('sqlite3', ['-csv', '-header', db50k, `SELECT ${COLUMNS} FROM sessions`], { stdout: 'pipe' }))
+    : repeat(() => run(process.execPath, ['-e', `
+        const db = new (require(${JSON.stringify(join(root, 'node_modules/better-sqlite3'))}))(${JSON.stringify(db50k)}, { readonly: true });
+        let n = 0; for (const row of db.prepare('SELECT ${COLUMNS} FROM sessions').raw().iterate()) n += row.length;`]));
+  const exported = repeat(() => run(process.execPath, [cli, 'export', '--db', db50k, '--format', 'csv', '--out', csv]));
+  record('export', `CSV export of 50k rows vs ${sqlite3 ? 'sqlite3 -csv' : 'a minimal better-sqlite3 loop'}`,
+    fmt(exported.ms), fmt(baseline.ms), baseline.ms / exported.ms, '>= 0.80', baseline.ms / exported.ms >= 0.8);
+  big.stop();
+
+  // memory: peak RSS of a full sync of 50k vs 10k sessions; the export's peak.
+  const small = await simulator(['--sessions', '10000', '--seed', '1']);
+  const small10k = repeat(() => sync(small.url, freshDb('sync10k'), ['--concurrency', '4']));
+  small.stop();
+  record('memory', 'peak RSS, full sync of 50k vs 10k sessions', `${full.rss.toFixed(0)} MiB`, `${small10k.rss.toFixed(0)} MiB`,
+    full.rss / small10k.rss, '<= 1.30', full.rss / small10k.rss <= 1.3);
+  record('memory', 'peak RSS, CSV export of 50k rows', `${exported.rss.toFixed(0)} MiB`, '150 MiB',
+    exported.rss / 150, '< 1.00', exported.rss < 150);
+
+  // wan: 3k sessions behind 100 ms of latency, concurrency 8: requests must really overlap.
+  const wan = await simulator(['--sessions', '3000', '--seed', '1', '--latency', '100']);
+  const wanFloor = repeat(() => run(process.execPath, [reader, wan.url, '8', '100']));
+  const wanSync = repeat(() => sync(wan.url, freshDb('wan'), ['--concurrency', '8']));
+  wan.stop();
+  record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
+    fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.80', wanFloor.ms / wanSync.ms >= 0.8);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const table = [
+  '| case | what | anam-sync | baseline | ratio | goal | met |',
+  '|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.name} | ${r.what} | ${r.ours} | ${r.baseline} | ${r.ratio.toFixed(2)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`),
+];
+console.log(table.join('\n'));
+mkdirSync(join(root, 'bench/out'), { recursive: true });
+writeFileSync(join(root, 'bench/out/latest.md'), `${table.join('\n')}\n`);
+process.exitCode = rows.every((r) => r.met) ? 0 : 1;
