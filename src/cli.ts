@@ -103,7 +103,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
       (y) =>
         common(y)
           .option('from', { type: 'string', requiresArg: true, describe: 'only sessions started at or after this date/time (ISO)' })
-          .option('to', { type: 'string', requiresArg: true, describe: 'only sessions started before this date/time (ISO)' })
+          .option('to', { type: 'string', requiresArg: true, describe: 'only sessions started before this date-time (ISO); a date alone includes that whole UTC day' })
           .option('persona-id', { type: 'string', requiresArg: true, describe: 'only sessions of this persona (UUID)' })
           .option('json', { type: 'boolean', describe: 'print the report as one JSON object' })
           .option('html', { type: 'string', requiresArg: true, describe: 'write a self-contained HTML page with charts to this file' })

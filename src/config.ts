@@ -120,7 +120,7 @@ function apiUrlSetting(argv: Argv, env: Env): string {
   if (url.search || url.hash) throw new UsageError('--api-url (ANAM_API_URL) must not have a query or fragment');
   if (url.protocol === 'http:' && !isLoopback(url.hostname) && argv['allow-insecure-http'] !== true) {
     throw new UsageError(
-      `--api-url ${url.origin} is plain http: the key would cross the network unencrypted; use https, or pass --allow-insecure-http`,
+      `--api-url (ANAM_API_URL) ${url.origin} is plain http: the key would cross the network unencrypted; use https, or pass --allow-insecure-http`,
     );
   }
   return url.href.replace(/\/+$/, '');

@@ -75,6 +75,8 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   if (header === null) return null;
   const text = header.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP date (IMF-fixdate, or the obsolete RFC 850 and asctime forms) always names its year.
+  if (!/\b\d{4}\b/.test(text) || !/[A-Za-z]{3}/.test(text)) return null;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return null;
   // An HTTP date has whole seconds: the server means "not before the end of that second".
@@ -109,6 +111,10 @@ export function classifyThrown(error: unknown, host: string, timeoutMs: number):
   const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
   const code = cause?.code ?? (error as { code?: string } | null)?.code;
   const detail = code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  // A certificate the client cannot trust does not get better by retrying.
+  if (code !== undefined && /CERT|TLS|SSL/.test(code)) {
+    return new ApiRequestError(`cannot reach ${host}: TLS certificate problem (${code})`, 'fatal', null, null, { cause: error });
+  }
   const retriable = code === undefined || NETWORK_CODES.has(code) || error instanceof TypeError;
   return new ApiRequestError(`cannot reach ${host}: ${detail}`, retriable ? 'retriable' : 'fatal', null, null, { cause: error });
 }
@@ -151,19 +157,17 @@ export class ApiClient {
     if (filters.search !== undefined) query.set('search', filters.search);
     if (filters.apiKeyId !== undefined) query.set('apiKeyId', filters.apiKeyId);
     if (filters.personaId !== undefined) query.set('personaId', filters.personaId);
-    const body = await this.#getJson(`/v1/sessions?${query}`);
-    if (!isListResponse(body)) {
-      throw new ApiRequestError('the list response is not the JSON the API documents', 'retriable', 200);
-    }
-    return body;
+    // The shape is checked inside the retried attempt: a well-formed body of the wrong shape (a
+    // proxy's JSON error page, say) is retried like any other body that is not the API's.
+    const body = await this.#getJson(`/v1/sessions?${query}`, isListResponse, 'the list response is not the JSON the API documents');
+    return body as SessionListResponse;
   }
 
   /** `GET /v1/sessions/{id}`: the record, or null when the API answers 404. */
   async getSession(id: string): Promise<Record<string, unknown> | null> {
     try {
-      const body = await this.#getJson(`/v1/sessions/${encodeURIComponent(id)}`);
-      if (!isObject(body)) throw new SyncError(`GET /v1/sessions/${id} did not return a session object`);
-      return body;
+      const body = await this.#getJson(`/v1/sessions/${encodeURIComponent(id)}`, isObject, 'the answer is not a session object');
+      return body as Record<string, unknown>;
     } catch (error) {
       if (error instanceof ApiRequestError && error.kind === 'not-found') return null;
       throw error;
@@ -171,10 +175,10 @@ export class ApiClient {
   }
 
   /** GETs a path with retries; resolves to parsed JSON or throws a SyncError for the user. */
-  async #getJson(path: string): Promise<unknown> {
+  async #getJson(path: string, accept: (body: unknown) => boolean, unexpected: string): Promise<unknown> {
     const { maxRetries, minBackoffMs, maxBackoffMs, maxRetryAfterMs, signal } = this.#options;
     try {
-      return await pRetry((attempt) => this.#attempt(path, attempt), {
+      return await pRetry((attempt) => this.#attempt(path, attempt, accept, unexpected), {
         retries: maxRetries,
         factor: 2,
         minTimeout: minBackoffMs,
@@ -195,7 +199,7 @@ export class ApiClient {
     }
   }
 
-  async #attempt(path: string, attempt: number): Promise<unknown> {
+  async #attempt(path: string, attempt: number, accept: (body: unknown) => boolean, unexpected: string): Promise<unknown> {
     const { baseUrl, apiKey, timeoutMs, signal, onRequest } = this.#options;
     const started = performance.now();
     this.stats.requests++;
@@ -212,18 +216,21 @@ export class ApiClient {
       const kind = classifyStatus(status);
       if (kind !== null) {
         throw new ApiRequestError(
-          `${this.#host} answered ${status}${serverMessage(text)}`,
+          `${this.#host} answered ${status}${serverMessage(text, apiKey)}`,
           kind,
           status,
           parseRetryAfter(response.headers.get('retry-after')),
         );
       }
+      let body: unknown;
       try {
-        return JSON.parse(text);
+        body = JSON.parse(text);
       } catch {
         const type = response.headers.get('content-type') ?? 'no content type';
         throw new ApiRequestError(`${this.#host} sent a body that is not JSON (${type}, ${text.length} bytes)`, 'retriable', status);
       }
+      if (!accept(body)) throw new ApiRequestError(`${this.#host}: ${unexpected}`, 'retriable', status);
+      return body;
     } catch (thrown) {
       // Our own abort (a signal) is final; a timeout or socket failure is the network's and retried.
       failure = signal?.aborted
@@ -249,13 +256,18 @@ export class ApiClient {
   }
 }
 
-/** The server's own explanation from a JSON error body (`message` or `error`), if it sent one. */
-function serverMessage(text: string): string {
+/**
+ * The server's own explanation from a JSON error body (`message` or `error`), if it sent one. A
+ * server may echo the key it was sent ("invalid key sk-..."): the key is cut out before the text
+ * can reach stderr or a log.
+ */
+function serverMessage(text: string, apiKey: string): string {
   try {
     const body = JSON.parse(text) as { message?: unknown; error?: unknown };
     const message = body.message ?? body.error;
-    if (typeof message === 'string' && message !== '') return `: ${message.slice(0, 300)}`;
-    if (Array.isArray(message)) return `: ${message.join('; ').slice(0, 300)}`;
+    const clean = (said: string): string => `: ${(apiKey === '' ? said : said.replaceAll(apiKey, '[REDACTED]')).slice(0, 300)}`;
+    if (typeof message === 'string' && message !== '') return clean(message);
+    if (Array.isArray(message)) return clean(message.join('; '));
   } catch {
     // not JSON: the status says enough
   }

@@ -1,7 +1,31 @@
-/** `anam-sync report` (being built). */
-import { UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+/**
+ * `anam-sync report`: sessions per day, durations, exit statuses, top personas and models, as
+ * tables (default), one JSON object (`--json`) or a self-contained HTML page (`--html FILE`).
+ * Reads only: the database is opened read-only, so a report runs beside a sync.
+ */
+import { writeFileAtomic } from '../report/atomic-file.js';
+import { renderHtml } from '../report/html.js';
+import { reportConfig } from '../report/options.js';
+import { buildReport, type Report } from '../report/queries.js';
+import { formatReport } from '../report/text.js';
+import { openForReading } from '../store/db.js';
+import { loggerFor, type CommandContext } from './context.js';
 
-export async function reportCommand(_context: CommandContext): Promise<number> {
-  throw new UsageError('report is not available yet');
+export async function reportCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
+  const config = reportConfig(argv, env);
+  const log = loggerFor(config, stderr);
+  const db = openForReading(config.db);
+  let report: Report;
+  try {
+    report = buildReport(db, config.filters, { database: config.db, now: new Date() });
+  } finally {
+    db.close();
+  }
+  if (config.html !== null) {
+    writeFileAtomic(config.html, renderHtml(report), '--html');
+    log.info(`report written to ${config.html}`, { sessions: report.totals.sessions });
+  }
+  if (config.json) stdout.write(`${JSON.stringify(report)}\n`);
+  else if (config.html === null) stdout.write(formatReport(report));
+  return 0;
 }

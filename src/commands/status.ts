@@ -3,7 +3,7 @@
  * scripts (`--json`). Reads only; works while a sync runs (WAL readers do not wait for writers).
  */
 import { commonConfig } from '../config.js';
-import { openDatabase, type Db } from '../store/db.js';
+import { openForReading, type Db } from '../store/db.js';
 import type { CommandContext } from './context.js';
 
 /** The numbers `status` reports. */
@@ -50,7 +50,7 @@ export function readStatus(db: Db, path: string): StatusReport {
 
 export async function statusCommand({ argv, env, stdout }: CommandContext): Promise<number> {
   const config = commonConfig(argv, env);
-  const db = openDatabase(config.db, { readonly: true });
+  const db = openForReading(config.db);
   try {
     const report = readStatus(db, config.db);
     stdout.write(argv.json === true ? `${JSON.stringify(report)}\n` : formatStatus(report));

@@ -5,6 +5,7 @@
 import { ExitCode, InterruptedError, SyncError, messageOf } from '../errors.js';
 import { syncConfig } from '../config.js';
 import { createProgressBar } from '../progress.js';
+import { analyzeIfLarge } from '../store/analyze.js';
 import { openDatabase } from '../store/db.js';
 import { abandonLeftoverRuns, acquireLock } from '../store/runs.js';
 import { runSync, type SyncReport } from '../sync/run.js';
@@ -71,6 +72,9 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     } finally {
       progress.done();
     }
+    // Fresh planner statistics keep the analysts' per-day and per-persona queries on their indexes.
+    const analyzed = analyzeIfLarge(db, report.inserted + report.updated + report.deleted);
+    if (analyzed.action === 'analyze') log.debug(`planner statistics refreshed in ${Math.round(analyzed.durationMs)} ms`);
     if (config.json) stdout.write(`${JSON.stringify(report)}\n`);
     log.info(summaryLine(report));
     return ExitCode.ok;

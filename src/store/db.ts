@@ -12,6 +12,9 @@ import { SyncError, UsageError } from '../errors.js';
 
 export type Db = Database.Database;
 
+/** A read-only open found a database an older version of the tool wrote: it must be migrated first. */
+export class NeedsMigrationError extends UsageError {}
+
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 const SQLITE_HEADER = 'SQLite format 3\0';
 
@@ -61,13 +64,27 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       db.pragma('wal_autocheckpoint = 16384');
       if (found < known) applyMigrations(db, known);
     } else if (found < known) {
-      throw new UsageError(`database ${path} needs migrating: run anam-sync migrate`);
+      throw new NeedsMigrationError(`database ${path} needs migrating: run anam-sync migrate`);
     }
     return db;
   } catch (error) {
     db.close();
     throw asDatabaseError(error, path);
   }
+}
+
+/**
+ * Opens an existing database for reading only (status, export, report: they work beside a running
+ * sync). A database an older version of the tool wrote is migrated first, as every command does.
+ */
+export function openForReading(path: string): Db {
+  try {
+    return openDatabase(path, { readonly: true });
+  } catch (error) {
+    if (!(error instanceof NeedsMigrationError)) throw error;
+  }
+  openDatabase(path).close();
+  return openDatabase(path, { readonly: true });
 }
 
 function checkPath(file: string, readonly: boolean): void {

@@ -34,6 +34,14 @@ export const sessions = sqliteTable(
     index('sessions_created_at').on(t.createdAt),
     // Open sessions are re-read on every incremental sync; this keeps finding them cheap.
     index('sessions_open').on(t.id).where(sql`${t.endTime} IS NULL AND ${t.deletedAt} IS NULL`),
+    // The analysts' questions: time ranges, one persona or API key over time, what changed lately.
+    // The expression indexes (per day, persona name, model) and the `sessions_flat` view are written
+    // by hand in migrations/0002_sessions_flat_view.sql: a migration that rebuilds this table must
+    // create them again.
+    index('sessions_start_time').on(t.startTime),
+    index('sessions_persona_start').on(t.personaId, t.startTime),
+    index('sessions_api_key_start').on(t.apiKeyId, t.startTime),
+    index('sessions_updated_at').on(t.updatedAt),
   ],
 );
 

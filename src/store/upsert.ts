@@ -43,6 +43,7 @@ export class SessionWriter {
   readonly #staleVersion: Statement;
   readonly #reject: Statement;
   readonly #markDeleted: Statement;
+  readonly #revive: Statement;
   readonly #markSeen: Statement;
   readonly #writePage: (pages: ParsedSession[], runId: number, now: string) => WriteCounts;
 
@@ -102,6 +103,9 @@ export class SessionWriter {
     this.#reject = db.prepare(
       `INSERT INTO rejected_records (run_id, seen_at, session_id, reason, raw) VALUES (?, ?, ?, ?, ?)`,
     );
+    this.#revive = db.prepare(
+      `UPDATE sessions SET deleted_at = NULL, last_synced_at = @now WHERE id = @id AND deleted_at IS NOT NULL`,
+    );
     this.#markDeleted = db.prepare(
       `UPDATE sessions SET deleted_at = @now, last_synced_at = @now WHERE id = @id AND deleted_at IS NULL`,
     );
@@ -148,6 +152,8 @@ export class SessionWriter {
         break;
       case 'stale':
         this.#staleVersion.run(row.id, versionKey, json, now);
+        // An older version still proves the session exists: a deleted row comes back, unchanged.
+        this.#revive.run({ id: row.id, now });
         counts.stale++;
         break;
       default:

@@ -1,0 +1,300 @@
+/**
+ * The numbers of `report`, computed in SQL over the `sessions_flat` view (live sessions only) inside
+ * one read transaction, so every section describes the same snapshot even while a sync writes.
+ */
+import type { Db } from '../store/db.js';
+import type { ReportFilters } from './options.js';
+
+/** Days in the per-day section: the last ones of the data, or of the `--from`/`--to` range. */
+export const REPORT_DAYS = 30;
+/** Rows in the top personas and top models sections. */
+export const TOP_N = 10;
+/** Histogram bucket edges in seconds: `[0, 10)`, `[10, 30)`, ..., `[3600, ∞)`. */
+export const DURATION_EDGES: readonly number[] = [0, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+/** The percentiles reported, by the nearest-rank method (see {@link nearestRank}). */
+export const PERCENTILES = [50, 90, 99] as const;
+
+/** What `report` shows; also the `--json` output, key for key. */
+export interface Report {
+  /** The database file as given. */
+  database: string;
+  generatedAt: string;
+  filters: ReportFilters;
+  totals: {
+    sessions: number;
+    /** Sessions without an end time yet. */
+    active: number;
+    ended: number;
+    /** Sessions whose exit status is `ERROR`. */
+    errors: number;
+    /** Distinct personas: (persona_id, persona_name) pairs; ephemeral personas have no id. */
+    personas: number;
+    models: number;
+    /** Sum of the ended sessions' durations, seconds. */
+    totalDurationS: number;
+    firstStart: string | null;
+    lastStart: string | null;
+  };
+  /** The days of `perDay`, inclusive, or null when there is nothing to show. */
+  perDayRange: { from: string; to: string } | null;
+  /** One entry per day of `perDayRange` (days without sessions included, with 0). */
+  perDay: Array<{ date: string; sessions: number; errors: number; meanDurationS: number | null }>;
+  /** Over ended sessions (those with a duration). Seconds. */
+  durations: {
+    count: number;
+    method: 'nearest-rank';
+    p50: number | null;
+    p90: number | null;
+    p99: number | null;
+    mean: number | null;
+    min: number | null;
+    max: number | null;
+    /** One bucket per {@link DURATION_EDGES} entry: `fromS` inclusive, `toS` exclusive (null: open). */
+    histogram: Array<{ fromS: number; toS: number | null; sessions: number }>;
+  };
+  /** Every exit status, most frequent first; `status` null is sessions that have not ended. */
+  exitStatuses: Array<{ status: string | null; sessions: number; share: number; meanDurationS: number | null }>;
+  topPersonas: Array<{
+    personaId: string | null;
+    name: string | null;
+    type: string | null;
+    sessions: number;
+    share: number;
+    totalDurationS: number;
+  }>;
+  topModels: Array<{ model: string | null; sessions: number; share: number; meanDurationS: number | null }>;
+}
+
+/** Context of one report: where it came from and when. */
+export interface ReportContext {
+  database: string;
+  now: Date;
+}
+
+type Params = Record<string, string | number>;
+
+/**
+ * The 1-based rank of the p-th percentile among n sorted values by the nearest-rank method: the
+ * smallest value with at least p% of the values at or below it, i.e. rank ceil(p·n/100). Integer
+ * arithmetic, so p·n/100 never rounds up by a hair. The SQL below computes the same expression.
+ */
+export function nearestRank(p: number, n: number): number {
+  return Math.floor((p * n + 99) / 100);
+}
+
+/** Computes the whole report from the database in one read transaction. */
+export function buildReport(db: Db, filters: ReportFilters, context: ReportContext): Report {
+  const { where, params } = filterClause(filters);
+  const read = db.transaction((): Report => {
+    const totals = totalsOf(db, where, params);
+    const perDayRange = dayWindow(db, filters, where, params);
+    return {
+      database: context.database,
+      generatedAt: context.now.toISOString(),
+      filters: { ...filters },
+      totals,
+      perDayRange,
+      perDay: perDayRange === null ? [] : perDay(db, where, params, perDayRange),
+      durations: durations(db, where, params),
+      exitStatuses: exitStatuses(db, where, params),
+      topPersonas: topPersonas(db, where, params),
+      topModels: topModels(db, where, params),
+    };
+  });
+  // A deferred transaction: the snapshot starts at the first SELECT and holds until the last.
+  return read.deferred();
+}
+
+function filterClause(filters: ReportFilters): { where: string; params: Params } {
+  const conditions: string[] = [];
+  const params: Params = {};
+  if (filters.from !== null) {
+    conditions.push('start_time >= @from');
+    params.from = filters.from;
+  }
+  if (filters.to !== null) {
+    conditions.push('start_time < @to');
+    params.to = filters.to;
+  }
+  if (filters.personaId !== null) {
+    conditions.push('persona_id = @personaId');
+    params.personaId = filters.personaId;
+  }
+  return { where: conditions.length === 0 ? '1' : conditions.join(' AND '), params };
+}
+
+function totalsOf(db: Db, where: string, params: Params): Report['totals'] {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS sessions,
+         coalesce(sum(is_active), 0) AS active,
+         coalesce(sum(NOT is_active), 0) AS ended,
+         coalesce(sum(exit_status = 'ERROR'), 0) AS errors,
+         count(DISTINCT llm_model) AS models,
+         coalesce(sum(duration_s), 0) AS totalDurationS,
+         min(start_time) AS firstStart,
+         max(start_time) AS lastStart
+       FROM sessions_flat WHERE ${where}`,
+    )
+    .get(params) as Omit<Report['totals'], 'personas'>;
+  const personas = db
+    .prepare(`SELECT count(*) FROM (SELECT 1 FROM sessions_flat WHERE ${where} GROUP BY persona_id, persona_name)`)
+    .pluck()
+    .get(params) as number;
+  return {
+    sessions: row.sessions,
+    active: row.active,
+    ended: row.ended,
+    errors: row.errors,
+    personas,
+    models: row.models,
+    totalDurationS: round3(row.totalDurationS),
+    firstStart: row.firstStart,
+    lastStart: row.lastStart,
+  };
+}
+
+/**
+ * The days the per-day section shows: the last {@link REPORT_DAYS} days up to `--to` (its last
+ * day), or else up to the newest session's day, and never before `--from`'s day.
+ */
+function dayWindow(db: Db, filters: ReportFilters, where: string, params: Params): Report['perDayRange'] {
+  let last: string | null;
+  if (filters.to !== null) last = new Date(Date.parse(filters.to) - 1).toISOString().slice(0, 10);
+  else last = db.prepare(`SELECT max(start_date) FROM sessions_flat WHERE ${where}`).pluck().get(params) as string | null;
+  if (last === null) return null;
+  let first = addDays(last, -(REPORT_DAYS - 1));
+  if (filters.from !== null && filters.from.slice(0, 10) > first) first = filters.from.slice(0, 10);
+  return first > last ? null : { from: first, to: last };
+}
+
+function perDay(db: Db, where: string, params: Params, range: { from: string; to: string }): Report['perDay'] {
+  const rows = db
+    .prepare(
+      `SELECT start_date AS date, count(*) AS sessions,
+         coalesce(sum(exit_status = 'ERROR'), 0) AS errors,
+         avg(duration_s) AS meanDurationS
+       FROM sessions_flat
+       WHERE ${where} AND start_date >= @dayFrom AND start_date <= @dayTo
+       GROUP BY start_date`,
+    )
+    .all({ ...params, dayFrom: range.from, dayTo: range.to }) as Report['perDay'];
+  const byDate = new Map(rows.map((row) => [row.date, row]));
+  const days: Report['perDay'] = [];
+  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
+    const row = byDate.get(date);
+    days.push({
+      date,
+      sessions: row?.sessions ?? 0,
+      errors: row?.errors ?? 0,
+      meanDurationS: row ? roundOrNull(row.meanDurationS) : null,
+    });
+  }
+  return days;
+}
+
+function durations(db: Db, where: string, params: Params): Report['durations'] {
+  const percentileColumns = PERCENTILES.map(
+    (p) => `max(CASE WHEN rn = (${p} * n + 99) / 100 THEN duration_s END) AS p${p}`,
+  ).join(',\n         ');
+  const stats = db
+    .prepare(
+      `WITH ended AS (
+         SELECT duration_s, row_number() OVER (ORDER BY duration_s) AS rn, count(*) OVER () AS n
+         FROM sessions_flat WHERE ${where} AND duration_s IS NOT NULL
+       )
+       SELECT count(*) AS count,
+         ${percentileColumns},
+         avg(duration_s) AS mean, min(duration_s) AS min, max(duration_s) AS max
+       FROM ended`,
+    )
+    .get(params) as { count: number; p50: number | null; p90: number | null; p99: number | null; mean: number | null; min: number | null; max: number | null };
+  const bucketOf = DURATION_EDGES.slice(1)
+    .map((edge, i) => `WHEN duration_s < ${edge} THEN ${i}`)
+    .join(' ');
+  const counts = db
+    .prepare(
+      `SELECT CASE ${bucketOf} ELSE ${DURATION_EDGES.length - 1} END AS bucket, count(*) AS sessions
+       FROM sessions_flat WHERE ${where} AND duration_s IS NOT NULL
+       GROUP BY bucket`,
+    )
+    .all(params) as Array<{ bucket: number; sessions: number }>;
+  const byBucket = new Map(counts.map((row) => [row.bucket, row.sessions]));
+  return {
+    count: stats.count,
+    method: 'nearest-rank',
+    p50: stats.p50,
+    p90: stats.p90,
+    p99: stats.p99,
+    mean: roundOrNull(stats.mean),
+    min: stats.min,
+    max: stats.max,
+    histogram: DURATION_EDGES.map((fromS, i) => ({
+      fromS,
+      toS: DURATION_EDGES[i + 1] ?? null,
+      sessions: byBucket.get(i) ?? 0,
+    })),
+  };
+}
+
+function exitStatuses(db: Db, where: string, params: Params): Report['exitStatuses'] {
+  const rows = db
+    .prepare(
+      `SELECT exit_status AS status, count(*) AS sessions,
+         count(*) * 1.0 / sum(count(*)) OVER () AS share,
+         avg(duration_s) AS meanDurationS
+       FROM sessions_flat WHERE ${where}
+       GROUP BY exit_status
+       ORDER BY sessions DESC, status`,
+    )
+    .all(params) as Report['exitStatuses'];
+  return rows.map((row) => ({ ...row, share: round4(row.share), meanDurationS: roundOrNull(row.meanDurationS) }));
+}
+
+function topPersonas(db: Db, where: string, params: Params): Report['topPersonas'] {
+  const rows = db
+    .prepare(
+      `SELECT persona_id AS personaId, persona_name AS name, min(persona_type) AS type, count(*) AS sessions,
+         count(*) * 1.0 / sum(count(*)) OVER () AS share,
+         coalesce(sum(duration_s), 0) AS totalDurationS
+       FROM sessions_flat WHERE ${where}
+       GROUP BY persona_id, persona_name
+       ORDER BY sessions DESC, name, personaId
+       LIMIT ${TOP_N}`,
+    )
+    .all(params) as Report['topPersonas'];
+  return rows.map((row) => ({ ...row, share: round4(row.share), totalDurationS: round3(row.totalDurationS) }));
+}
+
+function topModels(db: Db, where: string, params: Params): Report['topModels'] {
+  const rows = db
+    .prepare(
+      `SELECT llm_model AS model, count(*) AS sessions,
+         count(*) * 1.0 / sum(count(*)) OVER () AS share,
+         avg(duration_s) AS meanDurationS
+       FROM sessions_flat WHERE ${where}
+       GROUP BY llm_model
+       ORDER BY sessions DESC, model
+       LIMIT ${TOP_N}`,
+    )
+    .all(params) as Report['topModels'];
+  return rows.map((row) => ({ ...row, share: round4(row.share), meanDurationS: roundOrNull(row.meanDurationS) }));
+}
+
+/** `YYYY-MM-DD` plus `n` days. */
+export function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+// Means and sums are rounded to the millisecond: more digits are float noise, not information.
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : round3(value);
+}

@@ -1,0 +1,364 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReadonly, runCli, syncedDatabase, tempFolder, type SyncedDb } from './fixture.js';
+
+/** `report --json`'s object, as far as these tests read it. */
+interface JsonReport {
+  filters: { from: string | null; to: string | null; personaId: string | null };
+  totals: Record<string, number | string | null>;
+  perDayRange: { from: string; to: string } | null;
+  perDay: Array<{ date: string; sessions: number; errors: number; meanDurationS: number | null }>;
+  durations: {
+    count: number;
+    p50: number | null;
+    p90: number | null;
+    p99: number | null;
+    min: number | null;
+    max: number | null;
+    mean: number | null;
+    histogram: Array<{ fromS: number; toS: number | null; sessions: number }>;
+  };
+  exitStatuses: Array<{ status: string | null; sessions: number; share: number }>;
+  topPersonas: Array<{ personaId: string | null; name: string | null; sessions: number; share: number }>;
+  topModels: Array<{ model: string | null; sessions: number; share: number }>;
+}
+
+interface Filters {
+  from?: string;
+  to?: string;
+  personaId?: string;
+}
+
+let data: SyncedDb;
+
+beforeAll(async () => {
+  data = await syncedDatabase(1500, 5, 8);
+});
+
+afterAll(async () => {
+  await data?.close();
+});
+
+async function reportJson(...args: string[]): Promise<JsonReport> {
+  const result = await runCli(['report', '--db', data.path, '--json', ...args]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as JsonReport;
+}
+
+/** The percentile by nearest rank: the value at rank ceil(p·n/100) of the sorted values. */
+function nearestRank(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.ceil((p * sorted.length) / 100) - 1] ?? null;
+}
+
+function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The report's numbers computed again with plain SQL on the `sessions` table (not the view) and a
+ * little JavaScript: what an analyst would write by hand.
+ */
+function expected(filters: Filters): Omit<JsonReport, 'filters'> {
+  const db = openReadonly(data.path);
+  try {
+    const conditions = ['deleted_at IS NULL'];
+    const params: Record<string, string> = {};
+    if (filters.from) (conditions.push('start_time >= @from'), (params.from = filters.from));
+    if (filters.to) (conditions.push('start_time < @to'), (params.to = filters.to));
+    if (filters.personaId) (conditions.push('persona_id = @personaId'), (params.personaId = filters.personaId));
+    const where = conditions.join(' AND ');
+    const rows = db
+      .prepare(
+        `SELECT persona_id, start_time, end_time, session_length_ms, exit_status,
+           json_extract(persona_config, '$.name') AS name,
+           json_extract(persona_config, '$.llmConfig.modelName') AS model
+         FROM sessions WHERE ${where}`,
+      )
+      .all(params) as Array<{
+      persona_id: string | null;
+      start_time: string;
+      end_time: string | null;
+      session_length_ms: number | null;
+      exit_status: string | null;
+      name: string | null;
+      model: string | null;
+    }>;
+    const total = rows.length;
+    const ms = rows.flatMap((r) => (r.session_length_ms === null ? [] : [r.session_length_ms])).sort((a, b) => a - b);
+    const seconds = ms.map((v) => v / 1000);
+    const count = <K>(key: (r: (typeof rows)[number]) => K): Map<K, number> => {
+      const map = new Map<K, number>();
+      for (const r of rows) map.set(key(r), (map.get(key(r)) ?? 0) + 1);
+      return map;
+    };
+    const byDay = count((r) => r.start_time.slice(0, 10));
+    const errorsByDay = new Map<string, number>();
+    for (const r of rows) if (r.exit_status === 'ERROR') errorsByDay.set(r.start_time.slice(0, 10), (errorsByDay.get(r.start_time.slice(0, 10)) ?? 0) + 1);
+    const days = [...byDay.keys()].sort();
+    const last = filters.to ? new Date(Date.parse(filters.to) - 1).toISOString().slice(0, 10) : days[days.length - 1];
+    let perDayRange: JsonReport['perDayRange'] = null;
+    const perDay: JsonReport['perDay'] = [];
+    if (last !== undefined) {
+      let first = addDays(last, -29);
+      if (filters.from && filters.from.slice(0, 10) > first) first = filters.from.slice(0, 10);
+      perDayRange = { from: first, to: last };
+      for (let d = first; d <= last; d = addDays(d, 1)) {
+        perDay.push({ date: d, sessions: byDay.get(d) ?? 0, errors: errorsByDay.get(d) ?? 0, meanDurationS: null });
+      }
+    }
+    const edges = [0, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+    const personas = count((r) => JSON.stringify([r.persona_id, r.name]));
+    const sortGroups = <T extends { sessions: number }>(list: T[], ...keys: Array<(t: T) => string | null>): T[] =>
+      list.sort((a, b) => {
+        if (a.sessions !== b.sessions) return b.sessions - a.sessions;
+        for (const key of keys) {
+          // SQLite sorts NULL first, then text by bytes.
+          const [x, y] = [key(a), key(b)];
+          if (x === y) continue;
+          if (x === null) return -1;
+          if (y === null) return 1;
+          return Buffer.compare(Buffer.from(x), Buffer.from(y));
+        }
+        return 0;
+      });
+    return {
+      totals: {
+        sessions: total,
+        active: rows.filter((r) => r.end_time === null).length,
+        ended: rows.filter((r) => r.end_time !== null).length,
+        errors: rows.filter((r) => r.exit_status === 'ERROR').length,
+        personas: personas.size,
+        models: new Set(rows.map((r) => r.model).filter((m) => m !== null)).size,
+        totalDurationS: ms.reduce((sum, v) => sum + v, 0) / 1000,
+        firstStart: rows.length === 0 ? null : rows.map((r) => r.start_time).sort()[0] ?? null,
+        lastStart: rows.length === 0 ? null : rows.map((r) => r.start_time).sort().pop() ?? null,
+      },
+      perDayRange,
+      perDay,
+      durations: {
+        count: ms.length,
+        p50: nearestRank(seconds, 50),
+        p90: nearestRank(seconds, 90),
+        p99: nearestRank(seconds, 99),
+        min: seconds[0] ?? null,
+        max: seconds[seconds.length - 1] ?? null,
+        mean: ms.length === 0 ? null : ms.reduce((sum, v) => sum + v, 0) / ms.length / 1000,
+        histogram: edges.map((fromS, i) => ({
+          fromS,
+          toS: edges[i + 1] ?? null,
+          sessions: seconds.filter((s) => s >= fromS && (edges[i + 1] === undefined || s < (edges[i + 1] as number))).length,
+        })),
+      },
+      exitStatuses: sortGroups(
+        [...count((r) => r.exit_status)].map(([status, sessions]) => ({ status, sessions, share: sessions / total })),
+        (s) => s.status,
+      ),
+      topPersonas: sortGroups(
+        [...personas].map(([key, sessions]) => {
+          const [personaId, name] = JSON.parse(key) as [string | null, string | null];
+          return { personaId, name, sessions, share: sessions / total };
+        }),
+        (p) => p.name,
+        (p) => p.personaId,
+      ).slice(0, 10),
+      topModels: sortGroups(
+        [...count((r) => r.model)].map(([model, sessions]) => ({ model, sessions, share: sessions / total })),
+        (m) => m.model,
+      ).slice(0, 10),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Compares a report with the plain-SQL numbers: counts exactly, means and shares to the rounding. */
+function expectSameNumbers(report: JsonReport, want: ReturnType<typeof expected>): void {
+  const { totalDurationS, ...counts } = want.totals;
+  expect(report.totals).toMatchObject(counts);
+  expect(report.totals.totalDurationS).toBeCloseTo(totalDurationS as number, 2);
+  expect(report.perDayRange).toEqual(want.perDayRange);
+  expect(report.perDay.map(({ date, sessions, errors }) => ({ date, sessions, errors }))).toEqual(
+    want.perDay.map(({ date, sessions, errors }) => ({ date, sessions, errors })),
+  );
+  const { mean, ...exact } = want.durations;
+  expect(report.durations).toMatchObject(exact);
+  if (mean === null) expect(report.durations.mean).toBeNull();
+  else expect(report.durations.mean).toBeCloseTo(mean, 2);
+  const strip = <T extends { share: number }>(list: T[]) => list.map(({ share, ...rest }) => rest);
+  expect(strip(report.exitStatuses)).toEqual(strip(want.exitStatuses).map((s) => expect.objectContaining(s)));
+  expect(strip(report.topPersonas)).toEqual(strip(want.topPersonas).map((p) => expect.objectContaining(p)));
+  expect(strip(report.topModels)).toEqual(strip(want.topModels).map((m) => expect.objectContaining(m)));
+  report.exitStatuses.forEach((s, i) => expect(s.share).toBeCloseTo(want.exitStatuses[i]?.share ?? NaN, 3));
+  report.topPersonas.forEach((p, i) => expect(p.share).toBeCloseTo(want.topPersonas[i]?.share ?? NaN, 3));
+}
+
+describe('report --json', () => {
+  it('gives the numbers plain SQL on the sessions table gives: totals, per day, percentiles, exit statuses, top personas and models', async () => {
+    const report = await reportJson();
+    const want = expected({});
+    expectSameNumbers(report, want);
+    expect(report.totals.sessions).toBe(data.sim.store.all().length);
+    expect(report.perDay).toHaveLength(30);
+    expect(report.perDay.at(-1)?.date).toBe((report.totals.lastStart as string).slice(0, 10));
+    expect(report.durations.histogram.reduce((sum, b) => sum + b.sessions, 0)).toBe(report.durations.count);
+    expect(report.topPersonas).toHaveLength(10);
+  });
+
+  it('takes --from and --to as UTC days: --to includes its whole day', async () => {
+    const report = await reportJson('--from', '2026-09-05', '--to', '2026-09-20');
+    expect(report.filters).toEqual({ from: '2026-09-05T00:00:00.000Z', to: '2026-09-21T00:00:00.000Z', personaId: null });
+    expectSameNumbers(report, expected({ from: '2026-09-05T00:00:00.000Z', to: '2026-09-21T00:00:00.000Z' }));
+    expect(report.perDayRange).toEqual({ from: '2026-09-05', to: '2026-09-20' });
+    expect(report.perDay).toHaveLength(16);
+    expect(report.totals.firstStart! >= '2026-09-05').toBe(true);
+    expect(report.totals.lastStart! < '2026-09-21').toBe(true);
+  });
+
+  it('takes date-times with offsets, and --persona-id in any case', async () => {
+    const busiest = expected({}).topPersonas.find((p) => p.personaId !== null)?.personaId as string;
+    const report = await reportJson('--from', '2026-09-10T12:00:00+02:00', '--to', '2026-09-25T06:30Z', '--persona-id', busiest.toUpperCase());
+    const filters = { from: '2026-09-10T10:00:00.000Z', to: '2026-09-25T06:30:00.000Z', personaId: busiest };
+    expect(report.filters).toEqual(filters);
+    expectSameNumbers(report, expected(filters));
+    expect(report.totals.personas).toBe(1);
+    expect(report.topPersonas.map((p) => p.personaId)).toEqual([busiest]);
+    expect(report.perDayRange).toEqual({ from: '2026-09-10', to: '2026-09-25' });
+  });
+
+  it('shows the last 30 days before --to when the range is longer', async () => {
+    const report = await reportJson('--from', '2026-08-01', '--to', '2026-09-15');
+    expect(report.perDayRange).toEqual({ from: '2026-08-17', to: '2026-09-15' });
+    expectSameNumbers(report, expected({ from: '2026-08-01T00:00:00.000Z', to: '2026-09-16T00:00:00.000Z' }));
+  });
+
+  it('reports zeros, not an error, when nothing matches', async () => {
+    const report = await reportJson('--from', '2030-01-01');
+    expect(report.totals).toMatchObject({ sessions: 0, active: 0, ended: 0, personas: 0, firstStart: null });
+    expect(report.perDayRange).toBeNull();
+    expect(report.perDay).toEqual([]);
+    expect(report.durations).toMatchObject({ count: 0, p50: null, p90: null, p99: null });
+    expect(report.exitStatuses).toEqual([]);
+  });
+});
+
+describe('report (text)', () => {
+  it('prints the same numbers as small aligned tables', async () => {
+    const result = await runCli(['report', '--db', data.path]);
+    expect(result.code).toBe(0);
+    const json = await reportJson();
+    const out = result.stdout;
+    for (const heading of ['Sessions per day (UTC)', 'Session length', 'Exit statuses', 'Top personas', 'Top models']) {
+      expect(out).toContain(heading);
+    }
+    const dayLines = out.split('\n').filter((line) => /^ {2}\d{4}-\d{2}-\d{2} /.test(line));
+    expect(dayLines).toHaveLength(30);
+    // Right-aligned counts: every day's count ends in the same column.
+    const ends = new Set(dayLines.map((line) => /^ {2}\S+\s+\d+/.exec(line)?.[0].length));
+    expect(ends.size).toBe(1);
+    const first = json.perDay[0];
+    expect(dayLines[0]).toMatch(new RegExp(`^  ${first?.date}\\s+${first?.sessions}\\s+${first?.errors}\\s`));
+    expect(out).toContain(`sessions   ${json.totals.sessions.toLocaleString('en-US')} (`);
+  });
+});
+
+describe('report while a sync writes, and on an older database', () => {
+  it('reads a consistent snapshot beside an open write transaction, without waiting for it', async () => {
+    const before = await reportJson();
+    const writer = new Database(data.path);
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      writer
+        .prepare(
+          `INSERT INTO sessions (id, start_time, created_at, first_synced_at, last_synced_at, persona_config, client_metadata)
+           VALUES ('00000000-0000-4000-8000-000000000001', '2026-09-30T12:00:00.000Z', '2026-09-30T12:00:00.000Z',
+                   '2026-09-30T12:00:00.000Z', '2026-09-30T12:00:00.000Z', '{"name":"Uncommitted"}', '{}')`,
+        )
+        .run();
+      const started = Date.now();
+      const during = await reportJson();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(during.totals).toEqual(before.totals);
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  });
+
+  it('migrates a database written before the view existed, then reports', async () => {
+    const folder = tempFolder();
+    try {
+      const old = join(folder.path, 'old.db');
+      const source = openReadonly(data.path);
+      source.exec(`VACUUM INTO '${old}'`);
+      source.close();
+      const db = new Database(old);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      db.exec(`DROP VIEW sessions_flat; DROP INDEX sessions_live_start_day; DROP INDEX sessions_live_persona_name;
+        DROP INDEX sessions_live_llm_model;
+        DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations);`);
+      db.pragma(`user_version = ${version - 1}`);
+      db.close();
+      const result = await runCli(['report', '--db', old, '--json']);
+      expect(result.code).toBe(0);
+      expect((JSON.parse(result.stdout) as JsonReport).totals.sessions).toBe(data.sim.store.all().length);
+      const after = openReadonly(old);
+      expect(after.pragma('user_version', { simple: true })).toBe(version);
+      after.close();
+    } finally {
+      folder.cleanup();
+    }
+  });
+});
+
+describe('report with bad input', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['a --from that is not a date', ['--from', 'yesterday'], /--from must be an ISO date/],
+    ['a --from that is no calendar day', ['--from', '2026-02-30'], /--from/],
+    ['a --to with month 13', ['--to', '2026-13-01'], /--to/],
+    ['a --to at hour 24', ['--to', '2026-09-01T24:00:00Z'], /--to/],
+    ['a --from after --to', ['--from', '2026-09-10', '--to', '2026-09-01'], /--from 2026-09-10 must be before --to 2026-09-01/],
+    ['a --persona-id that is not a UUID', ['--persona-id', 'cara'], /--persona-id must be a UUID/],
+    ['an --html folder that does not exist', ['--html', '/nonexistent-folder/r.html'], /--html/],
+  ];
+  for (const [title, args, message] of cases) {
+    it(`exits 2 with one line naming the flag for ${title}`, async () => {
+      const result = await runCli(['report', '--db', data.path, ...args]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    });
+  }
+
+  it('exits 2 for a database that does not exist, and does not create it', async () => {
+    const folder = tempFolder();
+    try {
+      const path = join(folder.path, 'missing.db');
+      const result = await runCli(['report', '--db', path]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/does not exist/);
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      folder.cleanup();
+    }
+  });
+
+  it('leaves the database file untouched', async () => {
+    const folder = tempFolder();
+    try {
+      const copy = join(folder.path, 'copy.db');
+      const source = openReadonly(data.path);
+      source.exec(`VACUUM INTO '${copy}'`);
+      source.close();
+      const bytes = readFileSync(copy);
+      expect((await runCli(['report', '--db', copy, '--json'])).code).toBe(0);
+      expect(readFileSync(copy).equals(bytes)).toBe(true);
+    } finally {
+      folder.cleanup();
+    }
+  });
+});
