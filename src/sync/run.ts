@@ -21,8 +21,9 @@ import {
   type RunMode,
   type RunStatus,
 } from '../store/runs.js';
-import { countLive, countRejected, unseenLiveIds } from '../store/scope.js';
-import { addCounts, SessionWriter } from '../store/upsert.js';
+import { countLive, countRejected } from '../store/scope.js';
+import { addCounts } from '../store/upsert.js';
+import { localWriter, threadWriter, type PageWriter } from '../store/writer.js';
 import { fullScanReason, HEAD_OVERLAP_MS, headScanContinues, headThreshold, isNewestFirst, PagePlan } from './plan.js';
 
 export interface SyncOptions {
@@ -87,7 +88,9 @@ class SyncRun {
   readonly #stop = new AbortController();
   readonly #client: ApiClient;
   readonly #limit: LimitFunction;
-  readonly #writer: SessionWriter;
+  #writer: PageWriter;
+  #threaded = false;
+  #countersSavedAt = 0;
   readonly #counters: RunCounters = {
     requests: 0, retries: 0, pages: 0, seen: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, deleted: 0,
   };
@@ -111,7 +114,7 @@ class SyncRun {
     options.signal?.addEventListener('abort', () => this.#stop.abort(options.signal?.reason), { once: true });
     this.#client = new ApiClient({ ...options.api, signal: this.#stop.signal });
     this.#limit = pLimit(options.concurrency);
-    this.#writer = new SessionWriter(options.db);
+    this.#writer = localWriter(options.db);
   }
 
   async execute(): Promise<SyncReport> {
@@ -146,8 +149,10 @@ class SyncRun {
         fullSync: this.#mode === 'full',
         runId: this.#runId,
       });
+      await this.#writer.close();
       return this.#finish('succeeded', started, finished);
     } catch (error) {
+      await this.#writer.close().catch(() => {});
       const interrupted = this.#o.signal?.aborted === true;
       const thrown = interrupted
         ? new InterruptedError(String(this.#o.signal?.reason ?? 'SIGTERM') as NodeJS.Signals)
@@ -184,7 +189,14 @@ class SyncRun {
    */
   async #fullScan(): Promise<void> {
     this.#phase = 'full';
-    this.#writer.resetSeen();
+    if (!this.#threaded) {
+      // A full scan writes every page: SQLite's work moves to a thread of its own, beside the
+      // network reads and JSON parsing of this one.
+      await this.#writer.close();
+      this.#writer = await threadWriter(this.#o.db.name);
+      this.#threaded = true;
+    }
+    await this.#writer.resetSeen();
     const first = await this.#limit(() => this.#readPage(1));
     this.#apiTotal = first.meta.total;
     const plan = new PagePlan(first.meta.lastPage);
@@ -220,7 +232,7 @@ class SyncRun {
    */
   async #lookUp(onlyOpen: boolean): Promise<void> {
     this.#phase = 'lookups';
-    const ids = unseenLiveIds(this.#o.db, this.#o.filters, this.#startedAt, onlyOpen);
+    const ids = await this.#writer.unseenLiveIds(this.#o.filters, this.#startedAt, onlyOpen);
     if (ids.length === 0) return;
     this.#o.log.info(`looking up ${ids.length} ${onlyOpen ? 'open' : 'unlisted'} sessions by id`);
     await Promise.all(
@@ -231,10 +243,10 @@ class SyncRun {
           this.#lookups++;
           const now = this.#clock().toISOString();
           if (record === null) {
-            if (this.#writer.markDeleted(id, now)) this.#counters.deleted++;
+            if (await this.#writer.markDeleted(id, now)) this.#counters.deleted++;
           } else {
             this.#counters.seen++;
-            addCounts(this.#counters, this.#writer.writePage([parseSession(record)], this.#runId, now));
+            addCounts(this.#counters, await this.#writer.writePage([parseSession(record)], this.#runId, now));
           }
         }),
       ),
@@ -280,7 +292,7 @@ class SyncRun {
     const body = await this.#client.listSessions(page, this.#o.perPage, this.#o.filters);
     // The page is in hand: it is written even if a stop was requested meanwhile.
     const parsed = body.data.map(parseSession);
-    const counts = this.#writer.writePage(parsed, this.#runId, this.#clock().toISOString());
+    const counts = await this.#writer.writePage(parsed, this.#runId, this.#clock().toISOString());
     addCounts(this.#counters, counts);
     const createdAts: string[] = [];
     for (const record of parsed) {
@@ -292,7 +304,8 @@ class SyncRun {
     this.#counters.seen += body.data.length;
     if (!isNewestFirst(createdAts)) this.#newestFirst = false;
     this.#lastPage = Math.max(this.#lastPage ?? 0, body.meta.lastPage);
-    this.#saveCounters();
+    // The run's row shows progress to `status` and after a kill; once a second is plenty.
+    if (Date.now() - this.#countersSavedAt > 1000) this.#saveCounters();
     this.#o.onProgress?.({
       phase: this.#phase,
       pages: this.#counters.pages,
@@ -308,6 +321,7 @@ class SyncRun {
   }
 
   #saveCounters(): void {
+    this.#countersSavedAt = Date.now();
     this.#counters.requests = this.#client.stats.requests;
     this.#counters.retries = this.#client.stats.retries;
     saveCounters(this.#o.db, this.#runId, this.#counters, this.#mode);

@@ -44,6 +44,15 @@ function pagesWritten(): number {
   }
 }
 
+function lockHeld(): boolean {
+  if (!existsSync(db)) return false;
+  try {
+    return query(db, 'SELECT 1 FROM sync_lock').length > 0;
+  } catch {
+    return false;
+  }
+}
+
 function startSlowSync(extra: string[] = []): RunningCli {
   return startCli(['sync', '--api-url', sim!.url, '--db', db, '--per-page', '20', '--quiet', ...extra], { env: env() });
 }
@@ -56,9 +65,9 @@ function expectOneLine(stderr: string): void {
 
 describe('one sync per database', () => {
   it('a second sync exits 75 at once naming the holder, and the first finishes normally', async () => {
-    sim = await startSimulator({ sessions: 2000, seed: 11, latencyMs: 20 });
+    sim = await startSimulator({ sessions: 2000, seed: 11, latencyMs: 60 });
     const first = startSlowSync();
-    await waitFor(() => pagesWritten() > 2);
+    await waitFor(() => lockHeld());
 
     const started = Date.now();
     const second = await runCli(['sync', '--api-url', sim.url, '--db', db], { env: env() });
@@ -104,9 +113,10 @@ describe('one sync per database', () => {
 describe('signals', () => {
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     it(`${signal} mid-run exits ${code} within seconds, records the run as interrupted, and leaves the database intact`, async () => {
-      sim = await startSimulator({ sessions: 3000, seed: 13, latencyMs: 30 });
+      sim = await startSimulator({ sessions: 3000, seed: 13, latencyMs: 60 });
       const run = startSlowSync();
-      await waitFor(() => pagesWritten() > 3);
+      await waitFor(() => pagesWritten() > 0);
+      await sleep(300);
 
       const sent = Date.now();
       run.child.kill(signal);
