@@ -88,10 +88,10 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .option('exclude-deleted', { type: 'boolean', describe: 'leave out sessions deleted upstream (kept by default as tombstones)' })
           .option('updated-since', { type: 'string', requiresArg: true, describe: 'only rows whose updated_at is at or after this ISO time' })
           .option('started-from', { type: 'string', requiresArg: true, describe: 'only sessions whose start_time is at or after this ISO time' })
-          .option('started-to', { type: 'string', requiresArg: true, describe: 'only sessions whose start_time is before this ISO time' })
+          .option('started-to', { type: 'string', requiresArg: true, describe: 'only sessions whose start_time is before this ISO time; a date alone includes that whole UTC day' })
           .option('since-last', { type: 'string', requiresArg: true, describe: 'only rows changed since the last complete export under this name' })
           .option('excel-safe', { type: 'boolean', describe: 'CSV: neutralise cells starting with = + - @ (changes data; off by default)' })
-          .option('schema', { type: 'string', requiresArg: true, describe: 'NDJSON: also write the column list with logical types to this file' })
+          .option('schema', { type: 'string', requiresArg: true, describe: 'also write the column list with logical types and nullability (JSON) to this file' })
           .example('$0 export --format csv --out sessions.csv', 'the whole table as CSV')
           .example('$0 export --format ndjson --since-last warehouse --out delta.ndjson', 'only what changed since the last run of this export')
           .example('$0 export --format parquet --out sessions.parquet', 'a typed Parquet file'),

@@ -1,7 +1,101 @@
-/** `anam-sync export` (being built). */
-import { UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+/**
+ * `anam-sync export`: settle the options, open the database, write the rows to stdout or to a file
+ * written atomically, then (for `--since-last`) move the bookmark. A reader that closes early
+ * (`| head`) ends the export quietly with exit 0; a signal removes the temp file and exits 130/143.
+ */
+import { ExitCode, SyncError, messageOf } from '../errors.js';
+import { AtomicFile } from '../export/atomic-file.js';
+import { nextBookmarkValue, readExportBookmark, saveExportBookmark } from '../export/bookmarks.js';
+import { schemaDocument } from '../export/columns.js';
+import { exportSessions } from '../export/export-sessions.js';
+import { exportConfig, type ExportConfig } from '../export/options.js';
+import { asDatabaseError, openDatabase, type Db } from '../store/db.js';
+import { loggerFor, type CommandContext } from './context.js';
 
-export async function exportCommand(_context: CommandContext): Promise<number> {
-  throw new UsageError('export is not available yet');
+export async function exportCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
+  const config = exportConfig(argv, env);
+  const log = loggerFor(config, stderr);
+  if (config.out === null && config.format === 'parquet' && stdout.isTTY) {
+    throw new SyncError('--format parquet is binary: give --out FILE or redirect stdout', ExitCode.usage);
+  }
+  const db = openForExport(config);
+  const files: AtomicFile[] = [];
+  // Only files need cleaning up. Exporting to stdout keeps the default: a signal ends the process at
+  // once, even while it is blocked writing to a full pipe (a handler would wait for the write).
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const file of files) file.abort();
+    log.warn(`${signal}: export stopped; ${files.map((f) => f.target).join(' and ')} left as before`);
+    process.exit(signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm);
+  };
+  const catchSignals = config.out !== null || config.schema !== null;
+  if (catchSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  try {
+    // Both files are opened before any row is read, so an unwritable path fails at once.
+    const file = config.out === null ? null : AtomicFile.open(config.out, '--out');
+    if (file) files.push(file);
+    const schemaFile = config.schema === null ? null : AtomicFile.open(config.schema, '--schema');
+    if (schemaFile) files.push(schemaFile);
+
+    const previous = config.sinceLast === null ? null : readExportBookmark(db, config.sinceLast);
+    const filter = previous === null ? config.filter : { ...config.filter, changedAfter: previous.lastSyncedAt };
+    const result = await exportSessions(db, { format: config.format, filter, excelSafe: config.excelSafe }, file?.stream ?? stdout);
+    await file?.commit();
+    if (schemaFile) {
+      schemaFile.stream.write(`${JSON.stringify(schemaDocument(), null, 2)}\n`);
+      await schemaFile.commit();
+    }
+    // Only now is the output complete: the bookmark may move.
+    if (config.sinceLast !== null) {
+      const value = nextBookmarkValue(result, previous?.lastSyncedAt ?? null);
+      if (value !== null) {
+        saveExportBookmark(db, { name: config.sinceLast, lastSyncedAt: value, exportedAt: new Date().toISOString(), rows: result.rows });
+      }
+    }
+    log.info(`exported ${result.rows} sessions as ${config.format} to ${config.out ?? 'stdout'}`, {
+      since: previous?.lastSyncedAt,
+    });
+    return ExitCode.ok;
+  } catch (error) {
+    for (const file of files) file.abort();
+    if (config.out === null && isClosedReader(error)) {
+      // The reader took what it wanted (`| head`): not a failure. The bookmark did not move.
+      log.debug('stdout closed by the reader; export stopped');
+      return ExitCode.ok;
+    }
+    if (error instanceof SyncError) throw error;
+    if (isStreamError(error)) {
+      throw new SyncError(`writing ${config.out ?? 'stdout'} failed: ${messageOf(error)}`, ExitCode.failed, { cause: error });
+    }
+    throw asDatabaseError(error, config.db);
+  } finally {
+    if (catchSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    db.close();
+  }
+}
+
+/**
+ * The database must exist and be current (as for `status`); `--since-last` also writes its bookmark,
+ * so it needs a connection that may write.
+ */
+function openForExport(config: ExportConfig): Db {
+  const db = openDatabase(config.db, { readonly: true });
+  if (config.sinceLast === null) return db;
+  db.close();
+  return openDatabase(config.db);
+}
+
+function isClosedReader(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ECONNRESET';
+}
+
+function isStreamError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('E') || code.startsWith('ERR_STREAM')) && !code.startsWith('SQLITE');
 }

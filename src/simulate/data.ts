@@ -454,7 +454,7 @@ function clientMetadata(rng: Random, index: number): Record<string, unknown> {
     metadata.authToken = `eyJhbGciOiJIUzI1NiJ9.${rng.bytes(24).toString('base64url')}.${rng.bytes(32).toString('base64url')}`;
   } else if (index % 20 === 15) {
     metadata.login = { username: `user${rng.int(1, 999)}`, password: `hunter2-${randomText(rng, 8)}` };
-  } else if (index % 40 === 25) {
+  } else if (index % 20 === 10) {
     metadata.integration = { name: 'crm', api_key: `sk-live-${randomText(rng, 32)}` };
   }
   return metadata;

@@ -6,8 +6,7 @@ import { closeSync, existsSync, openSync, readSync, readFileSync, statSync } fro
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { createRequire } from 'node:module';
 import { SyncError, UsageError } from '../errors.js';
 
 export type Db = Database.Database;
@@ -57,7 +56,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       db.pragma('journal_mode = WAL');
       // In WAL mode NORMAL loses no committed transaction on a process crash, only on power loss.
       db.pragma('synchronous = NORMAL');
-      // A page of sessions touches index pages all over the file (ids are random); a larger cache
+      // A page of sessions touches index pages all over the file (ids are random); a larger cache (32 MiB)
       // keeps them, and checkpointing every 64 MiB of WAL instead of every 4 MiB saves most of the
       // checkpoint fsyncs of a large sync. Both are bounded, whatever the number of sessions.
       db.pragma('cache_size = -32768');
@@ -105,7 +104,12 @@ function checkPath(file: string, readonly: boolean): void {
   if (stat.isDirectory()) throw new UsageError(`database path ${file} is a folder, not a file`);
   if (stat.size === 0) return;
   const header = Buffer.alloc(16);
-  const fd = openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    throw new UsageError(`cannot read database ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check its permissions`, { cause: error });
+  }
   try {
     readSync(fd, header, 0, 16, 0);
   } finally {
@@ -117,6 +121,10 @@ function checkPath(file: string, readonly: boolean): void {
 }
 
 function applyMigrations(db: Db, known: number): void {
+  // drizzle is loaded only when there is something to migrate: most runs skip its start-up cost.
+  const require = createRequire(import.meta.url);
+  const { drizzle } = require('drizzle-orm/better-sqlite3') as typeof import('drizzle-orm/better-sqlite3');
+  const { migrate } = require('drizzle-orm/better-sqlite3/migrator') as typeof import('drizzle-orm/better-sqlite3/migrator');
   try {
     migrate(drizzle(db), { migrationsFolder: MIGRATIONS });
   } catch (error) {

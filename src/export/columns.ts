@@ -1,0 +1,69 @@
+/**
+ * The columns every export carries: the `sessions` columns in the contract's order, each with the
+ * logical type all three formats agree on. CSV, NDJSON and Parquet are built from this one list, and
+ * `--schema` writes it out, so a loader never has to guess.
+ */
+
+/**
+ * How a column is typed outside SQLite:
+ * - `string`: UTF-8 text;
+ * - `int64`: a whole number;
+ * - `timestamp`: an instant, milliseconds, UTC (text `2026-04-20T09:00:00.000Z` in CSV and NDJSON);
+ * - `json`: JSON text carried as a string, so the schema never changes with the data.
+ */
+export type LogicalType = 'string' | 'int64' | 'timestamp' | 'json';
+
+/** One exported column. */
+export interface ExportColumn {
+  readonly name: string;
+  readonly type: LogicalType;
+  readonly nullable: boolean;
+}
+
+const column = (name: string, type: LogicalType, nullable = true): ExportColumn => Object.freeze({ name, type, nullable });
+
+/** The `sessions` columns, in the contract's order. */
+export const COLUMNS: readonly ExportColumn[] = Object.freeze([
+  column('id', 'string', false),
+  column('persona_id', 'string'),
+  column('client_label', 'string'),
+  column('start_time', 'timestamp'),
+  column('end_time', 'timestamp'),
+  column('session_length_ms', 'int64'),
+  column('exit_status', 'string'),
+  column('engine_host', 'string'),
+  column('engine_protocol', 'string'),
+  column('engine_version', 'string'),
+  column('client_metadata', 'json'),
+  column('persona_config', 'json'),
+  column('api_key_id', 'string'),
+  column('organization_id', 'string'),
+  column('created_at', 'timestamp', false),
+  column('updated_at', 'timestamp'),
+  column('first_synced_at', 'timestamp', false),
+  column('last_synced_at', 'timestamp', false),
+  column('deleted_at', 'timestamp'),
+]);
+
+/** The column names joined for a SELECT list, in order. */
+export const COLUMN_LIST = COLUMNS.map((c) => c.name).join(', ');
+
+/** The document `--schema PATH` writes: the column list with logical types and nullability. */
+export interface SchemaDocument {
+  table: 'sessions';
+  timestampFormat: string;
+  columns: Array<{ name: string; type: LogicalType; nullable: boolean; unit?: 'ms'; timezone?: 'UTC' }>;
+}
+
+/** The column list as a JSON-ready document (timestamps also say their unit and time zone). */
+export function schemaDocument(): SchemaDocument {
+  return {
+    table: 'sessions',
+    timestampFormat: 'YYYY-MM-DDTHH:MM:SS.sssZ',
+    columns: COLUMNS.map((c) =>
+      c.type === 'timestamp'
+        ? { name: c.name, type: c.type, unit: 'ms', timezone: 'UTC', nullable: c.nullable }
+        : { name: c.name, type: c.type, nullable: c.nullable },
+    ),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * One export: the matching `sessions` rows, read in one snapshot, written to a stream as CSV, NDJSON
+ * or Parquet. Streams rows (memory does not grow with the table), respects backpressure, and does
+ * not end the stream: the caller owns it (a temp file to commit, or stdout).
+ */
+import type { Db } from '../store/db.js';
+import { COLUMNS } from './columns.js';
+import { csvHeader, csvLineSql } from './csv.js';
+import { ndjsonLineSql } from './ndjson.js';
+import { ChunkWriter } from './output.js';
+import { iterateEncoded, iterateRows, syncWasRunning, type RowFilter } from './rows.js';
+
+/** The formats `export` writes. */
+export const EXPORT_FORMATS = ['csv', 'ndjson', 'parquet'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** What to export and how. Only `format` is required. */
+export interface ExportOptions {
+  format: ExportFormat;
+  /** Which rows (default: every row, deleted ones included). */
+  filter?: RowFilter;
+  /** CSV only: neutralise cells a spreadsheet would read as formulas (see {@link csvLineSql}). */
+  excelSafe?: boolean;
+  /** Parquet: rows per row group (default 10,000). */
+  rowGroupRows?: number;
+}
+
+/** What an export did. */
+export interface ExportResult {
+  format: ExportFormat;
+  /** Rows written. */
+  rows: number;
+  /** Bytes handed to the stream. */
+  bytes: number;
+  /**
+   * What a `--since-last` bookmark is taken from, read in the same snapshot as the rows: the newest
+   * `last_synced_at` among the rows written (null when none was), and whether a sync held the
+   * database then (it may still commit rows stamped with that same millisecond).
+   */
+  newestSyncedAt: string | null;
+  syncRunning: boolean;
+}
+
+/** Page cache while exporting: a sequential scan never rereads a page, so a big cache only costs memory. */
+const EXPORT_CACHE_KIB = 2000;
+
+/**
+ * Writes the `sessions` rows matching `options.filter` to `output` in `options.format`, from one
+ * read transaction (unless the caller already holds one), and resolves once every byte has been
+ * handed over and flushed by the stream. Rejects with the stream's error (EPIPE when the reader
+ * went away) or the database's.
+ */
+export async function exportSessions(db: Db, options: ExportOptions, output: NodeJS.WritableStream): Promise<ExportResult> {
+  const out = new ChunkWriter(output);
+  const filter = options.filter ?? {};
+  let newestSyncedAt: string | null = null;
+  const noteSynced = (value: unknown): void => {
+    if (typeof value === 'string' && (newestSyncedAt === null || value > newestSyncedAt)) newestSyncedAt = value;
+  };
+  const ownTransaction = !db.inTransaction;
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
+  // A deferred BEGIN takes its snapshot at the first read: the sync-lock check and every row after
+  // it see the same committed state, whatever a concurrent sync commits meanwhile.
+  if (ownTransaction) db.exec('BEGIN');
+  try {
+    const syncRunning = syncWasRunning(db);
+    let rows: number;
+    if (options.format === 'parquet') {
+      // Loaded only when asked for: the Parquet writer adds to start-up, which CSV and NDJSON skip.
+      const { writeParquet } = await import('./parquet.js');
+      const synced = COLUMNS.findIndex((c) => c.name === 'last_synced_at');
+      rows = await writeParquet(COLUMNS, tap(iterateRows(db, filter), (row) => noteSynced(row[synced])), out, {
+        rowGroupRows: options.rowGroupRows,
+      });
+    } else {
+      const header = options.format === 'csv' ? csvHeader(COLUMNS) : '';
+      const line = options.format === 'csv' ? csvLineSql(COLUMNS, { excelSafe: options.excelSafe }) : ndjsonLineSql(COLUMNS);
+      if (header !== '') await out.writeText(header);
+      rows = 0;
+      for (const [syncedAt, text] of iterateEncoded(db, filter, line)) {
+        // writeText returns a promise only when the stream asks for a pause: no await per row.
+        const wait = out.writeText(text);
+        if (wait) await wait;
+        noteSynced(syncedAt);
+        rows++;
+      }
+    }
+    await out.flush();
+    return { format: options.format, rows, bytes: out.bytes, newestSyncedAt, syncRunning };
+  } finally {
+    if (ownTransaction && db.inTransaction) db.exec('COMMIT');
+    db.pragma(`cache_size = ${cacheSize}`);
+    out.close();
+  }
+}
+
+/** Passes `rows` through, showing each to `see` first. */
+function* tap(rows: Iterable<unknown[]>, see: (row: unknown[]) => void): Generator<unknown[]> {
+  for (const row of rows) {
+    see(row);
+    yield row;
+  }
+}

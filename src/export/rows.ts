@@ -1,0 +1,94 @@
+/**
+ * Reading `sessions` for an export: the filters as one WHERE clause, whether a sync was running,
+ * and two streaming row sources (raw rows, or rows already encoded by SQLite). Both are
+ * `.iterate()` over one prepared statement: nothing here holds more than one row.
+ *
+ * Rows come in rowid order (the order they were first stored): a full scan, which reads the table
+ * sequentially and needs no sort, so memory does not grow with the table.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../store/db.js';
+import { COLUMN_LIST } from './columns.js';
+
+/** Which rows an export carries. Times are canonical UTC text (`2026-04-20T09:00:00.000Z`). */
+export interface RowFilter {
+  /** Leave out rows with `deleted_at` set. */
+  excludeDeleted?: boolean;
+  /** Only rows whose `updated_at` is at or after this time. */
+  updatedSince?: string;
+  /** Only rows whose `start_time` is at or after this time. */
+  startedFrom?: string;
+  /** Only rows whose `start_time` is before this time. */
+  startedTo?: string;
+  /** Only rows whose `last_synced_at` is after this value (the `--since-last` bookmark). */
+  changedAfter?: string;
+}
+
+/** A WHERE clause (always valid SQL, `1` when nothing is filtered) and its named parameters. */
+export interface Where {
+  sql: string;
+  params: Record<string, string>;
+}
+
+/**
+ * The filter as SQL. Canonical times compare as text, so each filter is a plain comparison on the
+ * stored column; a NULL column never matches a time filter.
+ */
+export function whereClause(filter: RowFilter = {}): Where {
+  const terms: string[] = [];
+  const params: Record<string, string> = {};
+  if (filter.excludeDeleted === true) terms.push('deleted_at IS NULL');
+  if (filter.updatedSince !== undefined) {
+    terms.push('updated_at >= @updatedSince');
+    params.updatedSince = filter.updatedSince;
+  }
+  if (filter.startedFrom !== undefined) {
+    terms.push('start_time >= @startedFrom');
+    params.startedFrom = filter.startedFrom;
+  }
+  if (filter.startedTo !== undefined) {
+    terms.push('start_time < @startedTo');
+    params.startedTo = filter.startedTo;
+  }
+  if (filter.changedAfter !== undefined) {
+    terms.push('last_synced_at > @changedAfter');
+    params.changedAfter = filter.changedAfter;
+  }
+  return { sql: terms.length === 0 ? '1' : terms.join(' AND '), params };
+}
+
+/**
+ * True when a sync held the database as of the current read transaction's snapshot: it may still
+ * commit rows afterwards (see bookmarks.ts). Call it inside the export's read transaction.
+ */
+export function syncWasRunning(db: Db): boolean {
+  return db.prepare('SELECT EXISTS (SELECT 1 FROM sync_lock)').pluck().get() === 1;
+}
+
+/**
+ * Every matching row as an array of column values in the contract's order, streamed with
+ * `.iterate()`. The caller must finish (or `return()`) the iterator before using the connection again.
+ */
+export function iterateRows(db: Db, filter: RowFilter = {}): IterableIterator<unknown[]> {
+  const where = whereClause(filter);
+  // NOT INDEXED keeps the plan a rowid-ordered scan: an index on a filtered column would return rows
+  // in another order, and ORDER BY rowid would then need a sort that holds every row.
+  const statement = db
+    .prepare(`SELECT ${COLUMN_LIST} FROM sessions NOT INDEXED WHERE ${where.sql} ORDER BY rowid`)
+    .raw(true) as Statement<Record<string, string>, unknown[]>;
+  return statement.iterate(where.params);
+}
+
+/**
+ * Every matching row encoded by SQLite with the SQL expression `line` (one output line per row,
+ * terminator included), streamed with `.iterate()` as `[last_synced_at, line]`. Encoding where the
+ * values are is what makes CSV and NDJSON fast: one string per row instead of a JavaScript value per
+ * field. The caller must finish (or `return()`) the iterator before using the connection again.
+ */
+export function iterateEncoded(db: Db, filter: RowFilter, line: string): IterableIterator<[string, string]> {
+  const where = whereClause(filter);
+  const statement = db
+    .prepare(`SELECT last_synced_at, ${line} FROM sessions NOT INDEXED WHERE ${where.sql} ORDER BY rowid`)
+    .raw(true) as Statement<Record<string, string>, [string, string]>;
+  return statement.iterate(where.params);
+}
