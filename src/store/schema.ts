@@ -34,6 +34,9 @@ export const sessions = sqliteTable(
     index('sessions_created_at').on(t.createdAt),
     // Open sessions are re-read on every incremental sync; this keeps finding them cheap.
     index('sessions_open').on(t.id).where(sql`${t.endTime} IS NULL AND ${t.deletedAt} IS NULL`),
+    // Every run counts the live sessions of its scope (the completeness check): this keeps that
+    // count off the table's pages, which hold the JSON.
+    index('sessions_deleted_at').on(t.deletedAt),
     // The analysts' questions: time ranges, one persona or API key over time, what changed lately.
     // The expression indexes (per day, persona name, model) and the `sessions_flat` view are written
     // by hand in migrations/0002_sessions_flat_view.sql: a migration that rebuilds this table must

@@ -189,15 +189,26 @@ class SyncRun {
    */
   async #fullScan(): Promise<void> {
     this.#phase = 'full';
-    if (!this.#threaded) {
-      // A full scan writes every page: SQLite's work moves to a thread of its own, beside the
-      // network reads and JSON parsing of this one.
-      await this.#writer.close();
-      this.#writer = await threadWriter(this.#o.db.name);
-      this.#threaded = true;
+    // A full scan writes every page: SQLite's work moves to a thread of its own, beside the network
+    // reads and JSON parsing of this one. The thread starts while page 1 is on its way.
+    const thread = this.#threaded ? null : threadWriter(this.#o.db.name);
+    let first: PageRead;
+    try {
+      first = await this.#limit(() =>
+        this.#readPage(1, async () => {
+          if (thread !== null) {
+            await this.#writer.close();
+            this.#writer = await thread;
+            this.#threaded = true;
+          }
+          await this.#writer.resetSeen();
+        }),
+      );
+    } catch (error) {
+      // Page 1 failed before the thread took over: stop it, or it would keep the process alive.
+      if (thread !== null && !this.#threaded) void thread.then((writer) => writer.close(), () => {});
+      throw error;
     }
-    await this.#writer.resetSeen();
-    const first = await this.#limit(() => this.#readPage(1));
     this.#apiTotal = first.meta.total;
     const plan = new PagePlan(first.meta.lastPage);
     const pending = new Set<Promise<void>>();
@@ -286,10 +297,14 @@ class SyncRun {
     );
   }
 
-  /** Fetches one list page, validates its records and writes them in one transaction. */
-  async #readPage(page: number): Promise<PageRead> {
+  /**
+   * Fetches one list page, validates its records and writes them in one transaction (after
+   * `beforeWrite`, if given).
+   */
+  async #readPage(page: number, beforeWrite?: () => Promise<void>): Promise<PageRead> {
     this.#throwIfStopped();
     const body = await this.#client.listSessions(page, this.#o.perPage, this.#o.filters);
+    await beforeWrite?.();
     // The page is in hand: it is written even if a stop was requested meanwhile.
     const parsed = body.data.map(parseSession);
     const counts = await this.#writer.writePage(parsed, this.#runId, this.#clock().toISOString());

@@ -64,7 +64,7 @@ function expectOneLine(stderr: string): void {
 }
 
 describe('one sync per database', () => {
-  it('a second sync exits 75 at once naming the holder, and the first finishes normally', async () => {
+  it('a second sync exits 75 at once naming the holder, status, export and report keep working, and the first finishes normally', async () => {
     sim = await startSimulator({ sessions: 2000, seed: 11, latencyMs: 60 });
     const first = startSlowSync();
     await waitFor(() => lockHeld());
@@ -81,6 +81,11 @@ describe('one sync per database', () => {
     const status = await runCli(['status', '--json', '--db', db]);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).lock.pid).toBe(first.child.pid);
+    const exported = await runCli(['export', '--format', 'csv', '--db', db]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.startsWith('id,persona_id,')).toBe(true);
+    const report = await runCli(['report', '--json', '--db', db]);
+    expect(report.code).toBe(0);
 
     const result = await first.done;
     expect(result.code).toBe(0);

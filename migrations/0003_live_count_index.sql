@@ -1,0 +1,1 @@
+CREATE INDEX `sessions_deleted_at` ON `sessions` (`deleted_at`);
