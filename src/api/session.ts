@@ -32,6 +32,7 @@ export type ParsedSession =
   | { ok: true; row: SessionRow; json: string }
   | { ok: false; reason: string; id: string | null; raw: string };
 
+const CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
@@ -41,8 +42,11 @@ const RFC3339 =
  * text order stays time order. Returns null for anything that is not such a date-time.
  */
 export function canonicalTime(value: string): string | null {
-  // Most times arrive canonical already; one parse and one print prove it, without the regex.
-  if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
+  // Most times arrive canonical already: a shape check proves it, but for day 29 to 31 of a month,
+  // which may not exist (a round trip through Date settles those).
+  const canonical = CANONICAL.exec(value);
+  if (canonical !== null) {
+    if (Number(canonical[1]) <= 28) return value;
     const ms = Date.parse(value);
     if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return value;
   }
