@@ -6,7 +6,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiClient, type ApiClientOptions } from '../api/client.js';
 import { parseSession } from '../api/session.js';
-import type { Pagination, SessionFilters } from '../api/types.js';
+import type { Pagination, SessionFilters, SessionListResponse } from '../api/types.js';
 import { InterruptedError, SyncError, messageOf } from '../errors.js';
 import type { Logger } from '../log.js';
 import { asDatabaseError, type Db } from '../store/db.js';
@@ -88,6 +88,7 @@ class SyncRun {
   readonly #stop = new AbortController();
   readonly #client: ApiClient;
   readonly #limit: LimitFunction;
+  readonly #inHand: LimitFunction;
   #writer: PageWriter;
   #threaded = false;
   #countersSavedAt = 0;
@@ -114,6 +115,7 @@ class SyncRun {
     options.signal?.addEventListener('abort', () => this.#stop.abort(options.signal?.reason), { once: true });
     this.#client = new ApiClient({ ...options.api, signal: this.#stop.signal });
     this.#limit = pLimit(options.concurrency);
+    this.#inHand = pLimit(options.concurrency * 2);
     this.#writer = localWriter(options.db);
   }
 
@@ -173,7 +175,7 @@ class SyncRun {
   async #headScan(threshold: string): Promise<boolean> {
     this.#phase = 'head';
     for (let page = 1; ; page++) {
-      const { meta, createdAts } = await this.#limit(() => this.#readPage(page));
+      const { meta, createdAts } = await this.#readPage(page);
       // Page 1's count is the one to check against: sessions created after it was read can only
       // appear above it (newest first), never on the later pages this scan reads.
       if (page === 1) this.#apiTotal = meta.total;
@@ -194,16 +196,14 @@ class SyncRun {
     const thread = this.#threaded ? null : threadWriter(this.#o.db.name);
     let first: PageRead;
     try {
-      first = await this.#limit(() =>
-        this.#readPage(1, async () => {
-          if (thread !== null) {
-            await this.#writer.close();
-            this.#writer = await thread;
-            this.#threaded = true;
-          }
-          await this.#writer.resetSeen();
-        }),
-      );
+      first = await this.#readPage(1, async () => {
+        if (thread !== null) {
+          await this.#writer.close();
+          this.#writer = await thread;
+          this.#threaded = true;
+        }
+        await this.#writer.resetSeen();
+      });
     } catch (error) {
       // Page 1 failed before the thread took over: stop it, or it would keep the process alive.
       if (thread !== null && !this.#threaded) void thread.then((writer) => writer.close(), () => {});
@@ -215,7 +215,7 @@ class SyncRun {
     let failure: { error: unknown } | null = null;
     const schedule = (pages: number[]): void => {
       for (const page of pages) {
-        const task = this.#limit(() => this.#readPage(page)).then(
+        const task = this.#readPage(page).then(
           (read) => {
             this.#apiTotal = read.meta.total;
             schedule(plan.next(read.meta.lastPage));
@@ -301,10 +301,23 @@ class SyncRun {
    * Fetches one list page, validates its records and writes them in one transaction (after
    * `beforeWrite`, if given).
    */
-  async #readPage(page: number, beforeWrite?: () => Promise<void>): Promise<PageRead> {
-    this.#throwIfStopped();
-    const body = await this.#client.listSessions(page, this.#o.perPage, this.#o.filters);
-    await beforeWrite?.();
+  #readPage(page: number, beforeWrite?: () => Promise<void>): Promise<PageRead> {
+    // A request slot is held only while the page is on the network; its write goes on beside the
+    // next requests. Pages in hand (fetched, not yet written) are bounded too, so a database slower
+    // than the network cannot make memory grow.
+    return this.#inHand(async () => {
+      this.#throwIfStopped();
+      const body = await this.#limit(() => {
+        this.#throwIfStopped();
+        return this.#client.listSessions(page, this.#o.perPage, this.#o.filters);
+      });
+      await beforeWrite?.();
+      return this.#storePage(body);
+    });
+  }
+
+  /** Validates a page's records and writes them in one transaction. */
+  async #storePage(body: SessionListResponse): Promise<PageRead> {
     // The page is in hand: it is written even if a stop was requested meanwhile.
     const parsed = body.data.map(parseSession);
     const counts = await this.#writer.writePage(parsed, this.#runId, this.#clock().toISOString());
