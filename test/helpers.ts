@@ -1,16 +1,33 @@
 /**
- * What the tests share: temp folders, the built CLI run as a child process, the SQLite file opened
- * read-only, and the contract's redaction rule written out again independently of src/.
+ * What the tests share: temp folders, the built CLI run as a child process (its output collected,
+ * its exit code and signal reported), the SQLite file opened read-only, and the contract's
+ * redaction rule written out again independently of src/.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { expect } from 'vitest';
 
 /** The compiled CLI (built by test/global-setup.ts before any test runs). */
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A new empty folder under the OS temp folder, and its removal. */
+export interface TempFolder {
+  path: string;
+  cleanup(): void;
+}
+
+export function tempFolder(): TempFolder {
+  const path = mkdtempSync(join(tmpdir(), 'anam-sync-test-'));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
 
 /** Temp folders that one test file creates and removes again. */
 export interface TempDirs {
@@ -21,15 +38,15 @@ export interface TempDirs {
 }
 
 export function tempDirs(): TempDirs {
-  const made: string[] = [];
+  const made: TempFolder[] = [];
   return {
     make() {
-      const dir = mkdtempSync(join(tmpdir(), 'anam-sync-test-'));
-      made.push(dir);
-      return dir;
+      const folder = tempFolder();
+      made.push(folder);
+      return folder.path;
     },
     cleanup() {
-      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+      for (const folder of made.splice(0)) folder.cleanup();
     },
   };
 }
@@ -42,29 +59,58 @@ export interface CliResult {
   stderr: string;
 }
 
+/** How a CLI run ended, stdout kept as bytes (Parquet is binary). */
+export interface BinaryCliResult extends Omit<CliResult, 'stdout'> {
+  stdout: Buffer;
+}
+
 export interface CliOptions {
-  /** The child's whole environment besides PATH: nothing else leaks in from the test process. */
-  env?: Record<string, string>;
+  /**
+   * The child's whole environment besides PATH: nothing else leaks in from the test process. A
+   * test that needs HOME passes it here (an undefined value is left out).
+   */
+  env?: Record<string, string | undefined>;
   cwd?: string;
   /** Killed (SIGKILL) after this long; the result then has a signal. Default 60 s. */
   timeoutMs?: number;
 }
 
+/** A running CLI whose output is collected; `done` resolves when it exits. */
+export interface RunningCli {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  done: Promise<CliResult>;
+}
+
 /**
- * Runs `node dist/cli.js ...args` and resolves when it exits. Asynchronous on purpose: a simulator
- * in the test process must keep answering while the child runs.
+ * Starts `node dist/cli.js ...args`. Asynchronous on purpose: a simulator in the test process must
+ * keep answering while the child runs.
  */
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
+  const { child, done } = spawnCli(args, options);
+  return { child, done: done.then((result) => ({ ...result, stdout: result.stdout.toString('utf8') })) };
+}
+
+/** Runs `node dist/cli.js ...args` to the end. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return startCli(args, options).done;
+}
+
+/** Runs the built CLI to the end and keeps stdout as bytes. */
+export function runCliBinary(args: string[], options: CliOptions = {}): Promise<BinaryCliResult> {
+  return spawnCli(args, options).done;
+}
+
+function spawnCli(args: string[], options: CliOptions): { child: RunningCli['child']; done: Promise<BinaryCliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<BinaryCliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -72,14 +118,62 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout: Buffer.concat(stdout), stderr });
     });
   });
+  return { child, done };
+}
+
+/** Runs `sync --json --quiet ...args` and returns the parsed summary with the raw result. */
+export async function syncJson(args: string[], options: CliOptions = {}): Promise<{ result: CliResult; summary: Record<string, unknown> }> {
+  const result = await runCli(['sync', '--json', '--quiet', ...args], options);
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  let summary: Record<string, unknown> = {};
+  try {
+    summary = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    // left empty: the caller's assertions on the exit code say what went wrong
+  }
+  return { result, summary };
+}
+
+/**
+ * Runs `node dist/cli.js ...args | head -c bytes`, a reader that stops early, and resolves with the
+ * CLI's own exit status (bash's PIPESTATUS) and the pipeline's stderr.
+ */
+export function runCliIntoHead(args: string[], bytes: number): Promise<{ status: string; stderr: string }> {
+  const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
+  const command = `${[process.execPath, CLI, ...args].map(quote).join(' ')} | head -c ${bytes} > /dev/null; echo "\${PIPESTATUS[0]}"`;
+  return new Promise((resolve, reject) => {
+    const shell = spawn('bash', ['-c', command], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let status = '';
+    let stderr = '';
+    shell.stdout.setEncoding('utf8').on('data', (chunk: string) => (status += chunk));
+    shell.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    shell.on('error', reject);
+    shell.on('close', () => resolve({ status: status.trim(), stderr }));
+  });
+}
+
+/** The CLI's stderr is one line, with no stack trace. */
+export function expectOneLine(stderr: string): void {
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
 }
 
 /** Opens a database file read-only, as an analyst would. */
 export function openSqlite(path: string): Database.Database {
   return new Database(path, { readonly: true, fileMustExist: true });
+}
+
+/** Reads rows from a database file with a separate read-only connection. */
+export function query<T = Record<string, unknown>>(dbPath: string, sql: string, ...params: unknown[]): T[] {
+  const db = openSqlite(dbPath);
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
 }
 
 /** The contract's rule for secret-named keys, written out here independently of src/. */

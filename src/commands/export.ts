@@ -3,8 +3,8 @@
  * written atomically, then (for `--since-last`) move the bookmark. A reader that closes early
  * (`| head`) ends the export quietly with exit 0; a signal removes the temp file and exits 130/143.
  */
+import { AtomicFile } from '../atomic-file.js';
 import { ExitCode, SyncError, messageOf } from '../errors.js';
-import { AtomicFile } from '../export/atomic-file.js';
 import { nextBookmarkValue, readExportBookmark, saveExportBookmark } from '../export/bookmarks.js';
 import { schemaDocument } from '../export/columns.js';
 import { exportSessions } from '../export/export-sessions.js';

@@ -3,7 +3,7 @@
  * tables (default), one JSON object (`--json`) or a self-contained HTML page (`--html FILE`).
  * Reads only: the database is opened read-only, so a report runs beside a sync.
  */
-import { writeFileAtomic } from '../report/atomic-file.js';
+import { AtomicFile } from '../atomic-file.js';
 import { renderHtml } from '../report/html.js';
 import { reportConfig } from '../report/options.js';
 import { buildReport, type Report } from '../report/queries.js';
@@ -22,7 +22,8 @@ export async function reportCommand({ argv, env, stdout, stderr }: CommandContex
     db.close();
   }
   if (config.html !== null) {
-    writeFileAtomic(config.html, renderHtml(report), '--html');
+    // Meant to be shared, and it holds counts and names, no prompts or keys: readable by others.
+    await AtomicFile.write(config.html, '--html', renderHtml(report), { mode: 0o644 });
     log.info(`report written to ${config.html}`, { sessions: report.totals.sessions });
   }
   if (config.json) stdout.write(`${JSON.stringify(report)}\n`);

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import type { SessionFilters } from '../api/types.js';
 import { LockedError } from '../errors.js';
+import { isAlive } from '../process.js';
 import type { Db } from './db.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'abandoned';
@@ -144,16 +145,6 @@ export interface LockHolder {
 export interface SyncLock {
   heartbeat(now: string): void;
   release(): void;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

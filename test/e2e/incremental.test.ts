@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { ApiSession } from '../../src/api/types.js';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
-import { query, syncJson, tempFolder } from './cli-harness.js';
+import { query, syncJson, tempFolder } from '../helpers.js';
 
 /** An instant in the stored form, computed independently of the tool's own parser. */
 function iso(value: string | null): string | null {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
-import { query, runCli, startCli, syncJson, tempFolder, type RunningCli } from './cli-harness.js';
+import { expectOneLine, query, runCli, sleep, startCli, syncJson, tempFolder, type RunningCli, type TempFolder } from '../helpers.js';
 
-let folder: ReturnType<typeof tempFolder>;
+let folder: TempFolder;
 let sim: Simulator | undefined;
 let db: string;
 const KEY = 'sk-live-DoNotLeakThis-7f3a9c';
@@ -24,7 +24,6 @@ afterEach(async () => {
 });
 
 const env = (key = 'demo') => ({ ANAM_API_KEY: key });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it is true or `ms` pass. */
 async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
@@ -55,12 +54,6 @@ function lockHeld(): boolean {
 
 function startSlowSync(extra: string[] = []): RunningCli {
   return startCli(['sync', '--api-url', sim!.url, '--db', db, '--per-page', '20', '--quiet', ...extra], { env: env() });
-}
-
-function expectOneLine(stderr: string): void {
-  const lines = stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(stderr).not.toMatch(/\n\s+at /);
 }
 
 describe('one sync per database', () => {
@@ -283,16 +276,11 @@ function mountTmpfs(size: string): string | null {
     return null;
   }
 }
-const canMount = (() => {
-  try {
-    return process.getuid?.() === 0 && existsSync('/usr/bin/mount') || existsSync('/bin/mount');
-  } catch {
-    return false;
-  }
-})();
+/** Only root may mount a tmpfs; elsewhere the disk tests are skipped, and say why. */
+const canMount = process.getuid?.() === 0 && (existsSync('/usr/bin/mount') || existsSync('/bin/mount'));
 
 describe('read-only and full disks', () => {
-  it.skipIf(!canMount)('a database on a read-only disk exits 2 with one line and is not changed', async () => {
+  it.skipIf(!canMount)('(needs root to mount a tmpfs) a database on a read-only disk exits 2 with one line and is not changed', async () => {
     sim = await startSimulator({ sessions: 50, seed: 17 });
     const point = mountTmpfs('4m');
     if (point === null) return;
@@ -311,7 +299,7 @@ describe('read-only and full disks', () => {
     }
   });
 
-  it.skipIf(!canMount)('a full disk fails the run with exit 1 and one line, and what was committed stays readable', async () => {
+  it.skipIf(!canMount)('(needs root to mount a tmpfs) a full disk fails the run with exit 1 and one line, and what was committed stays readable', async () => {
     sim = await startSimulator({ sessions: 3000, seed: 18 });
     const point = mountTmpfs('700k');
     if (point === null) return;

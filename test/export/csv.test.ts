@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS, databaseRows, duck, hardDatabase, parseCsvStrict, runCli, sqlPath, tempDirs, type CsvField, type Row } from './fixture.js';
+import { runCli, tempDirs } from '../helpers.js';
+import { COLUMNS, databaseRows, duck, hardDatabase, parseCsvStrict, sqlPath, type CsvField, type Row } from './fixture.js';
 
 const dirs = tempDirs();
 let dir: string;

@@ -6,7 +6,8 @@ import { exportSessions } from '../../src/export/export-sessions.js';
 import { timeFlag } from '../../src/export/options.js';
 import { UsageError } from '../../src/errors.js';
 import { openDatabase } from '../../src/store/db.js';
-import { databaseRows, hardRow, insertRows, largeDatabase, tempDirs, time } from './fixture.js';
+import { tempDirs } from '../helpers.js';
+import { databaseRows, hardRow, insertRows, largeDatabase, time } from './fixture.js';
 
 const dirs = tempDirs();
 let large: string;

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, databaseRows, hardDatabase, largeDatabase, runCli, runCliBinary, sleep, tempDirs } from './fixture.js';
+import { expectOneLine, runCli, runCliBinary, runCliIntoHead, sleep, startCli, tempDirs, type RunningCli } from '../helpers.js';
+import { databaseRows, hardDatabase, largeDatabase } from './fixture.js';
 
 const dirs = tempDirs();
 let dir: string;
@@ -17,25 +17,20 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => dirs.cleanup());
 
-function expectOneLine(stderr: string): void {
-  expect(stderr.trim().split('\n')).toHaveLength(1);
-  expect(stderr).not.toMatch(/\n\s+at /);
-}
-
 /** Temp files an export leaves in `folder` for `name`. */
 function tempFiles(folder: string, name: string): string[] {
   return readdirSync(folder).filter((f) => f.startsWith(`.${name}.`) && f.endsWith('.tmp'));
 }
 
 /** Starts an export of the large table to `out` and resolves once its temp file holds some bytes. */
-async function startLargeExport(out: string, extra: string[] = []): Promise<ReturnType<typeof spawn>> {
-  const child = spawn(process.execPath, [CLI, 'export', '--db', large, '--out', out, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function startLargeExport(out: string, extra: string[] = []): Promise<RunningCli> {
+  const run = startCli(['export', '--db', large, '--out', out, ...extra]);
   const folder = join(out, '..');
   const name = out.slice(folder.length + 1);
   const until = Date.now() + 20_000;
   for (;;) {
     const temp = tempFiles(folder, name)[0];
-    if (temp !== undefined && statSync(join(folder, temp), { throwIfNoEntry: false })?.size) return child;
+    if (temp !== undefined && statSync(join(folder, temp), { throwIfNoEntry: false })?.size) return run;
     if (Date.now() > until) throw new Error('the export never started writing');
     await sleep(2);
   }
@@ -61,17 +56,7 @@ describe('where an export goes', () => {
 
   it('ends quietly with exit 0 when the reader closes early (| head)', async () => {
     for (const format of ['csv', 'ndjson', 'parquet']) {
-      const result = await new Promise<{ status: string; stderr: string; head: string }>((resolve, reject) => {
-        const shell = spawn('bash', ['-c', `node "${CLI}" export --db "${large}" --format ${format} | head -c 100 > /dev/null; echo "\${PIPESTATUS[0]}"`], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let status = '';
-        let stderr = '';
-        shell.stdout.setEncoding('utf8').on('data', (chunk: string) => (status += chunk));
-        shell.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-        shell.on('error', reject);
-        shell.on('close', () => resolve({ status: status.trim(), stderr, head: '' }));
-      });
+      const result = await runCliIntoHead(['export', '--db', large, '--format', format], 100);
       expect(result.status, format).toBe('0');
       expect(result.stderr, format).toBe('');
     }
@@ -88,9 +73,9 @@ describe('a file is written whole or not at all', () => {
   it('keeps the old file when the export is killed (SIGKILL) half way, and the next run cleans up the temp file', async () => {
     const out = join(dir, 'killed.csv');
     writeFileSync(out, 'the previous export\r\n');
-    const child = await startLargeExport(out);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
+    const run = await startLargeExport(out);
+    run.child.kill('SIGKILL');
+    await run.done;
     expect(readFileSync(out, 'utf8')).toBe('the previous export\r\n');
     // SIGKILL cannot be caught: its temp file stays until the next export of the same file.
     expect(tempFiles(dir, 'killed.csv')).toHaveLength(1);
@@ -105,9 +90,9 @@ describe('a file is written whole or not at all', () => {
 
   it('leaves no file at all when an export to a new path is killed', async () => {
     const out = join(dir, 'never.csv');
-    const child = await startLargeExport(out, ['--format', 'ndjson']);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
+    const run = await startLargeExport(out, ['--format', 'ndjson']);
+    run.child.kill('SIGKILL');
+    await run.done;
     expect(existsSync(out)).toBe(false);
   });
 
@@ -117,11 +102,9 @@ describe('a file is written whole or not at all', () => {
   ] as const)('removes its temp file and keeps the old file when stopped by %s (exit %i)', async (signal, code) => {
     const out = join(dir, `stopped-${signal}.parquet`);
     writeFileSync(out, 'old');
-    const child = await startLargeExport(out, ['--format', 'parquet']);
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.kill(signal);
-    const exitCode = await new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    const run = await startLargeExport(out, ['--format', 'parquet']);
+    run.child.kill(signal);
+    const { code: exitCode, stderr } = await run.done;
     expect(exitCode).toBe(code);
     expect(readFileSync(out, 'utf8')).toBe('old');
     expect(tempFiles(dir, `stopped-${signal}.parquet`)).toEqual([]);

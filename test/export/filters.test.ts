@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseRows, hardDatabase, runCli, tempDirs, time } from './fixture.js';
+import { runCli, tempDirs } from '../helpers.js';
+import { databaseRows, exportIds, hardDatabase, time } from './fixture.js';
 
 const dirs = tempDirs();
 let db: string;
@@ -10,15 +11,7 @@ beforeAll(() => {
 afterAll(() => dirs.cleanup());
 
 /** The ids an NDJSON export to stdout carries, in order. */
-async function exportedIds(...args: string[]): Promise<string[]> {
-  const result = await runCli(['export', '--db', db, '--format', 'ndjson', '--quiet', ...args]);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result.stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => (JSON.parse(line) as { id: string }).id);
-}
+const exportedIds = (...args: string[]): Promise<string[]> => exportIds(db, ...args);
 
 /** The ids of the rows matching `where`, in storage order. */
 const idsWhere = (where: string): string[] => databaseRows(db, where).map((r) => r.id as string);

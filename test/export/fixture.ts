@@ -1,42 +1,13 @@
 /**
- * What the export tests share: temp folders, the built CLI run as a child process, a database of
- * sessions with hard values written straight into `sessions`, a large one for kill and early-close
- * tests, a strict RFC 4180 reader written here (independent of src/), and DuckDB.
+ * What the export tests share beyond test/helpers.ts: a database of sessions with hard values
+ * written straight into `sessions`, a large one for kill and early-close tests, the ids an NDJSON
+ * export carries, a strict RFC 4180 reader written here (independent of src/), and DuckDB.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import Database from 'better-sqlite3';
+import { expect } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
-
-/** The compiled CLI (built by test/global-setup.ts before any test runs). */
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-/** Temp folders made by one test file, removed again by `cleanup`. */
-export function tempDirs(): { make(): string; cleanup(): void } {
-  const made: string[] = [];
-  return {
-    make() {
-      const dir = mkdtempSync(join(tmpdir(), 'anam-sync-export-'));
-      made.push(dir);
-      return dir;
-    },
-    cleanup() {
-      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Opens a database file read-only, as an analyst would. */
-export function openSqlite(path: string): Database.Database {
-  return new Database(path, { readonly: true, fileMustExist: true });
-}
+import { query, runCli } from '../helpers.js';
 
 /** The `sessions` columns in the contract's order, spelled out again independently of src/. */
 export const COLUMNS = [
@@ -161,51 +132,18 @@ export function largeDatabase(dir: string, count: number): string {
 
 /** Every row of `sessions` in the database, in storage order, as the database holds it. */
 export function databaseRows(path: string, where = '1'): Row[] {
-  const db = openSqlite(path);
-  try {
-    return db.prepare(`SELECT ${COLUMNS.join(', ')} FROM sessions WHERE ${where} ORDER BY rowid`).all() as Row[];
-  } finally {
-    db.close();
-  }
+  return query<Row>(path, `SELECT ${COLUMNS.join(', ')} FROM sessions WHERE ${where} ORDER BY rowid`);
 }
 
-/** How a CLI run ended, stdout kept as bytes. */
-export interface BinaryResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** How a CLI run ended, stdout as text. */
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node dist/cli.js ...args` with only PATH and `env` in its environment. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await runCliBinary(args, env);
-  return { ...result, stdout: result.stdout.toString('utf8') };
-}
-
-/** Runs the built CLI and keeps stdout as bytes (Parquet is binary). */
-export function runCliBinary(args: string[], env: Record<string, string> = {}): Promise<BinaryResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr });
-    });
-  });
+/** The ids an NDJSON export of `db` to stdout carries, in order; the export must succeed quietly. */
+export async function exportIds(db: string, ...args: string[]): Promise<string[]> {
+  const result = await runCli(['export', '--db', db, '--format', 'ndjson', '--quiet', ...args]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => (JSON.parse(line) as { id: string }).id);
 }
 
 /** One CSV field as read: its text, and whether it was quoted (an empty quoted field is '', not NULL). */

@@ -5,7 +5,8 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSessions } from '../../src/export/export-sessions.js';
 import { openDatabase } from '../../src/store/db.js';
-import { COLUMNS, databaseRows, duck, hardDatabase, hardRow, insertRows, JSON_COLUMNS, runCli, sqlPath, tempDirs, TIME_COLUMNS, type Row } from './fixture.js';
+import { runCli, tempDirs } from '../helpers.js';
+import { COLUMNS, databaseRows, duck, hardDatabase, hardRow, insertRows, JSON_COLUMNS, sqlPath, TIME_COLUMNS, type Row } from './fixture.js';
 
 const dirs = tempDirs();
 let dir: string;

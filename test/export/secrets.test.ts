@@ -2,22 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
-import { duck, runCli, sqlPath, tempDirs } from './fixture.js';
+import { runCli, secretValues, tempDirs } from '../helpers.js';
+import { duck, sqlPath } from './fixture.js';
 
-const SECRET_NAME = /secret|password|token|api[-_]?key/i;
 const KEY = 'sk-live-export-test-key-9c1e';
-
-/** Every string held under a secret-named key anywhere in `value`. */
-function secretValues(value: unknown, underSecret = false, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) {
-    for (const item of value) secretValues(item, underSecret, out);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) secretValues(inner, underSecret || SECRET_NAME.test(key), out);
-  } else if (underSecret && typeof value === 'string') {
-    out.add(value);
-  }
-  return out;
-}
 
 const dirs = tempDirs();
 let sim: Simulator;
@@ -33,7 +21,7 @@ beforeAll(async () => {
   // identifiers the contract keeps; the secrets live inside the two JSON objects.
   const objects = sim.store.all().flatMap((s) => [s.clientMetadata, s.personaConfig]);
   secrets = [...secretValues(objects)].filter((s) => s.length >= 8);
-  const synced = await runCli(['sync', '--api-url', sim.url, '--db', db, '--quiet'], { ANAM_API_KEY: KEY });
+  const synced = await runCli(['sync', '--api-url', sim.url, '--db', db, '--quiet'], { env: { ANAM_API_KEY: KEY } });
   expect(synced.code).toBe(0);
 });
 afterAll(async () => {
@@ -50,7 +38,7 @@ describe('exports and secrets', () => {
 
   it.each(['csv', 'ndjson'])('a %s export after a real sync holds "[REDACTED]" and no secret value nor the API key', async (format) => {
     const out = join(dir, `sessions.${format}`);
-    const result = await runCli(['export', '--db', db, '--format', format, '--out', out], { ANAM_API_KEY: KEY });
+    const result = await runCli(['export', '--db', db, '--format', format, '--out', out], { env: { ANAM_API_KEY: KEY } });
     expect(result.code).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('[REDACTED]');

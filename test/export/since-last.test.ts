@@ -1,33 +1,20 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
-import { CLI, databaseRows, hardDatabase, hardRow, insertRows, openSqlite, runCli, sleep, tempDirs, time } from './fixture.js';
+import { query, runCli, runCliIntoHead, sleep, tempDirs } from '../helpers.js';
+import { databaseRows, exportIds, hardDatabase, hardRow, insertRows, time } from './fixture.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
 
 /** The ids a `--since-last` NDJSON export to stdout carries. */
-async function delta(db: string, name: string, ...args: string[]): Promise<string[]> {
-  const result = await runCli(['export', '--db', db, '--format', 'ndjson', '--since-last', name, '--quiet', ...args]);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result.stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => (JSON.parse(line) as { id: string }).id);
+function delta(db: string, name: string, ...args: string[]): Promise<string[]> {
+  return exportIds(db, '--since-last', name, ...args);
 }
 
 function bookmark(db: string, name: string): { last_synced_at: string; rows: number } | undefined {
-  const handle = openSqlite(db);
-  try {
-    return handle.prepare('SELECT last_synced_at, rows FROM export_bookmarks WHERE name = ?').get(name) as
-      | { last_synced_at: string; rows: number }
-      | undefined;
-  } finally {
-    handle.close();
-  }
+  return query<{ last_synced_at: string; rows: number }>(db, 'SELECT last_synced_at, rows FROM export_bookmarks WHERE name = ?', name)[0];
 }
 
 /** Changes the database the way a sync does: every write stamps last_synced_at. */
@@ -83,13 +70,7 @@ describe('export --since-last', () => {
   it('does not move the bookmark when the reader stops early (| head), so the next run carries the rows again', async () => {
     write(db, `UPDATE sessions SET last_synced_at = ?`, time(30_000));
     const before = bookmark(db, 'warehouse');
-    const status = await new Promise<string>((resolve, reject) => {
-      const shell = spawn('bash', ['-c', `node "${CLI}" export --db "${db}" --since-last warehouse | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`]);
-      let out = '';
-      shell.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      shell.on('error', reject);
-      shell.on('close', () => resolve(out.trim()));
-    });
+    const { status } = await runCliIntoHead(['export', '--db', db, '--since-last', 'warehouse'], 10);
     expect(status).toBe('0');
     expect(bookmark(db, 'warehouse')).toEqual(before);
     expect(await delta(db, 'warehouse')).toHaveLength(2001);
@@ -130,13 +111,13 @@ describe('export --since-last beside a running sync', () => {
   it('never skips a version: every row version a sync commits is in some export under the name', async () => {
     sim = await startSimulator({ sessions: 600, seed: 7 });
     const db = join(dirs.make(), 'live.db');
-    const env = { ANAM_API_KEY: 'demo' };
-    expect((await runCli(['sync', '--api-url', sim.url, '--db', db, '--quiet'], env)).code).toBe(0);
+    const options = { env: { ANAM_API_KEY: 'demo' } };
+    expect((await runCli(['sync', '--api-url', sim.url, '--db', db, '--quiet'], options)).code).toBe(0);
 
     // A slow second sync that re-reads every page while sessions are created, edited and ended.
     for (const session of sim.store.all().slice(0, 60)) sim.store.edit(session.id);
     sim.setOptions({ latencyMs: 15, createEvery: 3 });
-    const sync = runCli(['sync', '--api-url', sim.url, '--db', db, '--full', '--per-page', '10', '--concurrency', '2', '--quiet'], env);
+    const sync = runCli(['sync', '--api-url', sim.url, '--db', db, '--full', '--per-page', '10', '--concurrency', '2', '--quiet'], options);
     let running = true;
     void sync.finally(() => (running = false));
 

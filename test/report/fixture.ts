@@ -1,47 +1,17 @@
 /**
- * What the report and analytics tests share: the built CLI run as a child process, temp folders,
- * and a database synced from the simulator the way a user fills one.
+ * What the report and analytics tests share beyond test/helpers.ts: a database synced from the
+ * simulator the way a user fills one and copies of it, the README's example queries, and where
+ * Chromium is.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
+import { openSqlite, runCli, tempFolder } from '../helpers.js';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node dist/cli.js ...args` with only PATH and `env` in its environment. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A temp folder and its removal. */
-export function tempFolder(): { path: string; cleanup(): void } {
-  const path = mkdtempSync(join(tmpdir(), 'anam-sync-report-'));
-  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
-}
 
 /** A database synced from a running simulator; `close` stops the simulator. */
 export interface SyncedDb {
@@ -61,7 +31,7 @@ export async function syncedDatabase(sessions: number, seed: number, remove = 0)
   const sim = await startSimulator({ sessions, seed });
   const path = join(folder.path, 'sessions.db');
   const sync = async (...extra: string[]): Promise<void> => {
-    const result = await runCli(['sync', '--api-url', sim.url, '--db', path, '--quiet', ...extra], { ANAM_API_KEY: 'demo' });
+    const result = await runCli(['sync', '--api-url', sim.url, '--db', path, '--quiet', ...extra], { env: { ANAM_API_KEY: 'demo' } });
     if (result.code !== 0) throw new Error(`sync failed (${result.code}): ${result.stderr}`);
   };
   await sync();
@@ -81,9 +51,14 @@ export async function syncedDatabase(sessions: number, seed: number, remove = 0)
   };
 }
 
-/** Opens a database file read-only, as an analyst would. */
-export function openReadonly(path: string): Database.Database {
-  return new Database(path, { readonly: true, fileMustExist: true });
+/** Copies the database at `from` to a new file `to` (a consistent snapshot, via `VACUUM INTO`). */
+export function copyDatabase(from: string, to: string): void {
+  const source = openSqlite(from);
+  try {
+    source.exec(`VACUUM INTO '${to.replaceAll("'", "''")}'`);
+  } finally {
+    source.close();
+  }
 }
 
 /** One example question of the README: its `-- N. title` comment and its SQL. */

@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
-import { CHROMIUM, HAS_CHROMIUM, runCli, syncedDatabase, tempFolder, type SyncedDb } from './fixture.js';
+import { runCli, tempFolder } from '../helpers.js';
+import { CHROMIUM, HAS_CHROMIUM, syncedDatabase, type SyncedDb } from './fixture.js';
 
 interface JsonReport {
   perDay: unknown[];

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReadonly, runCli, syncedDatabase, tempFolder, type SyncedDb } from './fixture.js';
+import { openSqlite, runCli, tempFolder } from '../helpers.js';
+import { copyDatabase, syncedDatabase, type SyncedDb } from './fixture.js';
 
 /** `report --json`'s object, as far as these tests read it. */
 interface JsonReport {
@@ -63,7 +64,7 @@ function addDays(date: string, n: number): string {
  * little JavaScript: what an analyst would write by hand.
  */
 function expected(filters: Filters): Omit<JsonReport, 'filters'> {
-  const db = openReadonly(data.path);
+  const db = openSqlite(data.path);
   try {
     const conditions = ['deleted_at IS NULL'];
     const params: Record<string, string> = {};
@@ -292,20 +293,20 @@ describe('report while a sync writes, and on an older database', () => {
     const folder = tempFolder();
     try {
       const old = join(folder.path, 'old.db');
-      const source = openReadonly(data.path);
-      source.exec(`VACUUM INTO '${old}'`);
-      source.close();
+      copyDatabase(data.path, old);
       const db = new Database(old);
       const version = db.pragma('user_version', { simple: true }) as number;
+      // Back to what migration 0001 left: 0002 (the view and its indexes) and 0003 (the live-count
+      // index) undone, with their rows in drizzle's journal.
       db.exec(`DROP VIEW sessions_flat; DROP INDEX sessions_live_start_day; DROP INDEX sessions_live_persona_name;
-        DROP INDEX sessions_live_llm_model;
-        DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations);`);
-      db.pragma(`user_version = ${version - 1}`);
+        DROP INDEX sessions_live_llm_model; DROP INDEX sessions_deleted_at;
+        DELETE FROM __drizzle_migrations WHERE created_at >= (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1 OFFSET 1);`);
+      db.pragma(`user_version = ${version - 2}`);
       db.close();
       const result = await runCli(['report', '--db', old, '--json']);
       expect(result.code).toBe(0);
       expect((JSON.parse(result.stdout) as JsonReport).totals.sessions).toBe(data.sim.store.all().length);
-      const after = openReadonly(old);
+      const after = openSqlite(old);
       expect(after.pragma('user_version', { simple: true })).toBe(version);
       after.close();
     } finally {
@@ -351,9 +352,7 @@ describe('report with bad input', () => {
     const folder = tempFolder();
     try {
       const copy = join(folder.path, 'copy.db');
-      const source = openReadonly(data.path);
-      source.exec(`VACUUM INTO '${copy}'`);
-      source.close();
+      copyDatabase(data.path, copy);
       const bytes = readFileSync(copy);
       expect((await runCli(['report', '--db', copy, '--json'])).code).toBe(0);
       expect(readFileSync(copy).equals(bytes)).toBe(true);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiSession } from '../../src/api/types.js';
 import { analyzeIfLarge, ANALYZE_THRESHOLD } from '../../src/store/analyze.js';
 import { openDatabase, schemaVersion, type Db } from '../../src/store/db.js';
-import { openReadonly, README, readmeQueries, syncedDatabase, tempFolder, type SyncedDb } from '../report/fixture.js';
+import { openSqlite, tempFolder } from '../helpers.js';
+import { copyDatabase, README, readmeQueries, syncedDatabase, type SyncedDb } from '../report/fixture.js';
 
 const VIEW_COLUMNS = [
   'id', 'persona_id', 'persona_name', 'persona_type', 'llm_model', 'tts_provider', 'avatar_engine_key',
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 describe('the sessions_flat view', () => {
   it('has the columns the README lists, in that order', () => {
-    const db = openReadonly(data.path);
+    const db = openSqlite(data.path);
     try {
       const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('sessions_flat');
       expect(columns).toEqual(VIEW_COLUMNS);
@@ -40,7 +41,7 @@ describe('the sessions_flat view', () => {
 
   it("agrees with the API's record for every live session", () => {
     const api = new Map(data.sim.store.all().map((s) => [s.id, s] as [string, ApiSession]));
-    const db = openReadonly(data.path);
+    const db = openSqlite(data.path);
     const rows = db.prepare('SELECT * FROM sessions_flat').all() as Array<Record<string, unknown>>;
     db.close();
     expect(rows).toHaveLength(api.size);
@@ -75,7 +76,7 @@ describe('the sessions_flat view', () => {
   });
 
   it('leaves out the sessions deleted upstream, which stay in the sessions table', () => {
-    const db = openReadonly(data.path);
+    const db = openSqlite(data.path);
     try {
       const deleted = db.prepare('SELECT id FROM sessions WHERE deleted_at IS NOT NULL').pluck().all() as string[];
       expect(deleted).toHaveLength(REMOVED);
@@ -87,7 +88,7 @@ describe('the sessions_flat view', () => {
   });
 
   it('gives typed values: text dates, real durations, 0/1 activity', () => {
-    const db = openReadonly(data.path);
+    const db = openSqlite(data.path);
     try {
       const types = db
         .prepare(
@@ -107,7 +108,7 @@ describe('the sessions_flat view', () => {
 
 describe('migrations', () => {
   it('create the analytics indexes and record the schema version', () => {
-    const db = openReadonly(data.path);
+    const db = openSqlite(data.path);
     try {
       const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'sessions'").pluck().all();
       expect(indexes).toEqual(
@@ -156,7 +157,7 @@ describe("the README's example questions", () => {
   });
 
   it('each run and answer', () => {
-    const db = openReadonly(data.path);
+    const db = openSqlite(data.path);
     try {
       for (const q of queries) {
         const rows = db.prepare(q.sql).all();
@@ -173,9 +174,7 @@ describe("the README's example questions", () => {
 
   it('per day, per persona, per model, per API key and recent changes read an index, with or without planner statistics', () => {
     const copy = join(data.folder, 'plans.db');
-    const source = openReadonly(data.path);
-    source.exec(`VACUUM INTO '${copy}'`);
-    source.close();
+    copyDatabase(data.path, copy);
     const db = openDatabase(copy);
     try {
       db.exec('DROP TABLE IF EXISTS sqlite_stat1');

@@ -5,6 +5,8 @@
  *
  * Temp files are named `.<target name>.<pid>.<random>.tmp`. One left by a killed process (SIGKILL
  * cannot be caught) is removed by the next write of the same target once its pid is gone.
+ *
+ * Used by `export --out/--schema` (streamed rows) and `report --html` (one page, {@link AtomicFile.write}).
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -23,7 +25,14 @@ import {
   type WriteStream,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { SyncError, UsageError } from '../errors.js';
+import { SyncError, UsageError } from './errors.js';
+import { isAlive } from './process.js';
+
+/** How {@link AtomicFile.open} creates a new file. */
+export interface AtomicFileOptions {
+  /** The mode of a new file; a replaced file keeps its own. Default 0o600 (owner only). */
+  mode?: number;
+}
 
 /** A temp file on its way to becoming `target`. */
 export class AtomicFile {
@@ -51,7 +60,7 @@ export class AtomicFile {
    * UsageError, before anything is written, when the folder is missing, the path is a folder, or
    * the folder or an existing file cannot be written.
    */
-  static open(path: string, flag: string): AtomicFile {
+  static open(path: string, flag: string, { mode = 0o600 }: AtomicFileOptions = {}): AtomicFile {
     const target = resolve(path);
     const folder = dirname(target);
     checkTarget(path, target, folder, flag);
@@ -59,8 +68,8 @@ export class AtomicFile {
     const tempPath = join(folder, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     let fd: number;
     try {
-      // Owner-only, like the database: exports hold system prompts. A replaced file keeps its mode.
-      fd = openSync(tempPath, 'wx', 0o600);
+      // Owner-only by default, like the database: exports hold system prompts. A replaced file keeps its mode.
+      fd = openSync(tempPath, 'wx', mode);
     } catch (error) {
       throw new UsageError(`${flag} ${path} cannot be written: ${reason(error)} in folder ${folder}`, { cause: error });
     }
@@ -73,6 +82,18 @@ export class AtomicFile {
       }
     }
     return new AtomicFile(target, tempPath, fd, flag);
+  }
+
+  /** Writes `content` to `path` whole or not at all: open, write, commit (errors as for `open` and `commit`). */
+  static async write(path: string, flag: string, content: string | Uint8Array, options?: AtomicFileOptions): Promise<void> {
+    const file = AtomicFile.open(path, flag, options);
+    try {
+      file.stream.write(content);
+      await file.commit();
+    } catch (error) {
+      file.abort();
+      throw error;
+    }
   }
 
   /** Ends the stream, flushes the file to disk and renames it over the target. */
@@ -140,22 +161,15 @@ function removeLeftovers(folder: string, name: string): void {
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
     const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry.slice(prefix.length));
-    if (!match || isAlive(Number(match[1]))) continue;
+    if (!match) continue;
+    const pid = Number(match[1]);
+    // This process's own temp files are still being written.
+    if (pid === process.pid || isAlive(pid)) continue;
     try {
       unlinkSync(join(folder, entry));
     } catch {
       // Another process removed it first, or it is not ours to remove.
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
