@@ -6,9 +6,9 @@ import { ExitCode, InterruptedError, SyncError, messageOf } from '../errors.js';
 import { syncConfig } from '../config.js';
 import { createProgressBar } from '../progress.js';
 import { analyzeIfLarge } from '../store/analyze.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, type Db } from '../store/db.js';
 import { abandonLeftoverRuns, acquireLock } from '../store/runs.js';
-import { runSync, type SyncReport } from '../sync/run.js';
+import { prepareSync, type SyncReport } from '../sync/run.js';
 import { loggerFor, type CommandContext } from './context.js';
 
 /** A lock whose heartbeat is older than this is taken over even if its pid looks alive. */
@@ -21,8 +21,37 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
   const log = loggerFor(config, stderr);
   for (const warning of warnings) log.warn(warning);
 
-  const db = openDatabase(config.db);
   const stop = new AbortController();
+  const progress = createProgressBar(stderr, !config.quiet && config.logFormat === 'text');
+  // Page 1 is requested now: its round trip overlaps opening the database and taking the lock.
+  const prepared = prepareSync({
+    api: {
+      baseUrl: config.apiUrl,
+      apiKey: config.apiKey,
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      onRequest: (event) =>
+        log.debug(`${event.method} ${event.path} ${event.status ?? '-'} ${Math.round(event.durationMs)} ms`, {
+          attempt: event.attempt,
+          error: event.error,
+        }),
+    },
+    filters: config.filters,
+    perPage: config.perPage,
+    concurrency: config.concurrency,
+    full: config.full,
+    fullEveryHours: config.fullEveryHours,
+    signal: stop.signal,
+    log,
+    onProgress: (p) => progress.update(p),
+  });
+  let db: Db;
+  try {
+    db = openDatabase(config.db);
+  } catch (error) {
+    prepared.cancel();
+    throw error;
+  }
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stop.signal.aborted) {
       // The second signal: the user wants out now. SQLite rolls back whatever was uncommitted.
@@ -44,31 +73,9 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     const abandoned = abandonLeftoverRuns(db, new Date().toISOString());
     if (abandoned > 0) log.warn(`marked ${abandoned} run(s) left running by a killed process as abandoned`);
 
-    const progress = createProgressBar(stderr, !config.quiet && config.logFormat === 'text');
     let report: SyncReport;
     try {
-      report = await runSync({
-        db,
-        api: {
-          baseUrl: config.apiUrl,
-          apiKey: config.apiKey,
-          timeoutMs: config.timeoutMs,
-          maxRetries: config.maxRetries,
-          onRequest: (event) =>
-            log.debug(`${event.method} ${event.path} ${event.status ?? '-'} ${Math.round(event.durationMs)} ms`, {
-              attempt: event.attempt,
-              error: event.error,
-            }),
-        },
-        filters: config.filters,
-        perPage: config.perPage,
-        concurrency: config.concurrency,
-        full: config.full,
-        fullEveryHours: config.fullEveryHours,
-        signal: stop.signal,
-        log,
-        onProgress: (p) => progress.update(p),
-      });
+      report = await prepared.run(db);
     } finally {
       progress.done();
     }
@@ -88,6 +95,8 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     }
     throw error;
   } finally {
+    // Nothing is in flight after a run; before one (the lock was held) page 1 may still be.
+    prepared.cancel();
     clearInterval(heartbeat);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

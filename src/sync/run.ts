@@ -27,7 +27,6 @@ import { localWriter, threadWriter, type PageWriter } from '../store/writer.js';
 import { fullScanReason, HEAD_OVERLAP_MS, headScanContinues, headThreshold, isNewestFirst, PagePlan } from './plan.js';
 
 export interface SyncOptions {
-  db: Db;
   /** How to reach the API; the run makes its own client so it can abort its requests. */
   api: Omit<ApiClientOptions, 'signal'>;
   filters: SessionFilters;
@@ -72,9 +71,21 @@ export interface SyncReport extends RunCounters {
   notes: string[];
 }
 
-/** Runs one sync and returns its report; throws (after recording the run) if it fails or is stopped. */
-export async function runSync(options: SyncOptions): Promise<SyncReport> {
-  return new SyncRun(options).execute();
+/** A sync whose first request is already on its way: give it the database to run, or cancel it. */
+export interface PreparedSync {
+  /** Runs the sync and returns its report; throws (after recording the run) if it fails or is stopped. */
+  run(db: Db): Promise<SyncReport>;
+  /** Aborts what is in flight (when the run cannot start: the lock is held, the database is unusable). */
+  cancel(): void;
+}
+
+/**
+ * Starts reading page 1 at once (every run, incremental or full, begins with it), so the network's
+ * round trip overlaps opening the database, migrating it and taking the lock.
+ */
+export function prepareSync(options: SyncOptions): PreparedSync {
+  const run = new SyncRun(options);
+  return { run: (db) => run.execute(db), cancel: () => run.cancel() };
 }
 
 interface PageRead {
@@ -84,12 +95,15 @@ interface PageRead {
 
 class SyncRun {
   readonly #o: SyncOptions;
+  #db!: Db;
+  /** Page 1, requested as the run was prepared; taken by the first read of page 1. */
+  #firstPage: Promise<SessionListResponse> | null;
   readonly #clock: () => Date;
   readonly #stop = new AbortController();
   readonly #client: ApiClient;
   readonly #limit: LimitFunction;
   readonly #inHand: LimitFunction;
-  #writer: PageWriter;
+  #writer!: PageWriter;
   #threaded = false;
   #countersSavedAt = 0;
   readonly #counters: RunCounters = {
@@ -116,11 +130,19 @@ class SyncRun {
     this.#client = new ApiClient({ ...options.api, signal: this.#stop.signal });
     this.#limit = pLimit(options.concurrency);
     this.#inHand = pLimit(options.concurrency * 2);
-    this.#writer = localWriter(options.db);
+    this.#firstPage = this.#limit(() => this.#client.listSessions(1, options.perPage, options.filters));
+    // Its failure is reported when the run reads page 1; a run that never starts ignores it.
+    this.#firstPage.catch(() => {});
   }
 
-  async execute(): Promise<SyncReport> {
-    const { db, filters, log } = this.#o;
+  cancel(): void {
+    this.#stop.abort(new Error('cancelled'));
+  }
+
+  async execute(db: Db): Promise<SyncReport> {
+    this.#db = db;
+    this.#writer = localWriter(db);
+    const { filters, log } = this.#o;
     const started = this.#clock();
     const bookmark = readBookmark(db, scopeKey(filters));
     let reason = fullScanReason(bookmark, started, { forced: this.#o.full, fullEveryHours: this.#o.fullEveryHours });
@@ -193,7 +215,7 @@ class SyncRun {
     this.#phase = 'full';
     // A full scan writes every page: SQLite's work moves to a thread of its own, beside the network
     // reads and JSON parsing of this one. The thread starts while page 1 is on its way.
-    const thread = this.#threaded ? null : threadWriter(this.#o.db.name);
+    const thread = this.#threaded ? null : threadWriter(this.#db.name);
     let first: PageRead;
     try {
       first = await this.#readPage(1, async () => {
@@ -272,7 +294,7 @@ class SyncRun {
   async #checkCompleteness(rejectedSinceRun: number): Promise<void> {
     const gap = (): number => {
       if (this.#apiTotal === null) return 0;
-      const stored = countLive(this.#o.db, this.#o.filters) + countRejected(this.#o.db, this.#o.filters, rejectedSinceRun);
+      const stored = countLive(this.#db, this.#o.filters) + countRejected(this.#db, this.#o.filters, rejectedSinceRun);
       return this.#apiTotal - stored;
     };
     const headRepair = async (): Promise<number> => {
@@ -307,10 +329,13 @@ class SyncRun {
     // than the network cannot make memory grow.
     return this.#inHand(async () => {
       this.#throwIfStopped();
-      const body = await this.#limit(() => {
-        this.#throwIfStopped();
-        return this.#client.listSessions(page, this.#o.perPage, this.#o.filters);
-      });
+      const prefetched = page === 1 ? this.#firstPage : null;
+      if (prefetched !== null) this.#firstPage = null;
+      const body = await (prefetched ??
+        this.#limit(() => {
+          this.#throwIfStopped();
+          return this.#client.listSessions(page, this.#o.perPage, this.#o.filters);
+        }));
       await beforeWrite?.();
       return this.#storePage(body);
     });
@@ -352,7 +377,7 @@ class SyncRun {
     this.#countersSavedAt = Date.now();
     this.#counters.requests = this.#client.stats.requests;
     this.#counters.retries = this.#client.stats.retries;
-    saveCounters(this.#o.db, this.#runId, this.#counters, this.#mode);
+    saveCounters(this.#db, this.#runId, this.#counters, this.#mode);
   }
 
   #note(note: string): void {
@@ -363,7 +388,7 @@ class SyncRun {
   #finish(status: Exclude<RunStatus, 'running'>, started: Date, finished: Date, error?: string): SyncReport {
     const durationMs = finished.getTime() - started.getTime();
     this.#saveCounters();
-    finishRun(this.#o.db, this.#runId, { status, finishedAt: finished.toISOString(), durationMs, error, notes: this.#notes });
+    finishRun(this.#db, this.#runId, { status, finishedAt: finished.toISOString(), durationMs, error, notes: this.#notes });
     return {
       runId: this.#runId,
       status,
@@ -373,7 +398,7 @@ class SyncRun {
       scope: scopeKey(this.#o.filters),
       fullScanReason: this.#fullScanReason,
       apiTotal: this.#apiTotal,
-      storedLive: countLive(this.#o.db, this.#o.filters),
+      storedLive: countLive(this.#db, this.#o.filters),
       lookups: this.#lookups,
       notes: [...this.#notes],
     };
