@@ -144,9 +144,11 @@ function apiKeySetting(argv: Argv, env: Env, warn: (message: string) => void): s
     } catch (error) {
       throw new UsageError(`--api-key-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const key = text.replace(/[\r\n]+$/, '');
+    // A byte-order mark (some editors write one) is not part of the key.
+    const key = text.replace(/^\uFEFF/, '').replace(/[\r\n]+$/, '');
     if (key.trim() === '') throw new UsageError(`--api-key-file ${file} is empty`);
     if (/[\r\n]/.test(key)) throw new UsageError(`--api-key-file ${file} holds more than one line; it must hold only the key`);
+    checkKeyCharacters(key, `--api-key-file ${file}`);
     if ((statSync(file).mode & 0o077) !== 0) warn(`--api-key-file ${file} can be read by other users; chmod 600 it`);
     return key;
   }
@@ -154,7 +156,18 @@ function apiKeySetting(argv: Argv, env: Env, warn: (message: string) => void): s
   if (key === undefined || key.trim() === '') {
     throw new UsageError('no API key: set ANAM_API_KEY or pass --api-key-file PATH');
   }
+  checkKeyCharacters(key.trim(), 'ANAM_API_KEY');
   return key.trim();
+}
+
+/**
+ * A key is printable ASCII without spaces; anything else could not go into an HTTP header, and the
+ * error from trying would print the key. The message never shows it.
+ */
+function checkKeyCharacters(key: string, source: string): void {
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    throw new UsageError(`${source} holds characters an API key cannot have (spaces, control or non-ASCII characters)`);
+  }
 }
 
 function stringSetting(flag: unknown, envValue: string | undefined, fallback: string, name: string): string {

@@ -188,6 +188,21 @@ describe('where each setting comes from', () => {
     expect(syncConfig({ 'api-key-file': keyFile('sk-file-key\r\n') }, {}).apiKey).toBe('sk-file-key');
   });
 
+  it('ignores a byte-order mark an editor put before the key', () => {
+    expect(syncConfig({ 'api-key-file': keyFile('\uFEFFsk-file-key\n') }, {}).apiKey).toBe('sk-file-key');
+  });
+
+  it('refuses a key no HTTP header can carry, without showing it', () => {
+    for (const key of ['sk-has\u0000nul', 'sk-has space', 'sk-ünïcode']) {
+      const fromFile = usageError({ 'api-key-file': keyFile(`${key}\n`) }, {});
+      expect(fromFile.message).toMatch(/characters an API key cannot have/);
+      expect(fromFile.message).not.toContain(key);
+      const fromEnv = usageError({}, { ANAM_API_KEY: key });
+      expect(fromEnv.message).toMatch(/ANAM_API_KEY holds characters/);
+      expect(fromEnv.message).not.toContain(key);
+    }
+  });
+
   it('warns when other users can read the key file, without failing', () => {
     const warnings: string[] = [];
     const path = keyFile('sk-file-key\n', 0o644);

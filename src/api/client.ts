@@ -236,6 +236,10 @@ export class ApiClient {
       failure = signal?.aborted
         ? new ApiRequestError('request aborted', 'fatal', status, null, { cause: thrown })
         : classifyThrown(thrown, this.#host, timeoutMs);
+      // Whatever threw may have quoted the request's headers: the key never leaves in a message.
+      if (failure.message.includes(apiKey)) {
+        failure = new ApiRequestError(failure.message.split(apiKey).join('[REDACTED]'), failure.kind, failure.status, failure.retryAfterMs);
+      }
       throw failure.kind === 'retriable' ? failure : new AbortError(failure);
     } finally {
       onRequest?.({ method: 'GET', path, status, durationMs: performance.now() - started, attempt, error: failure?.message });

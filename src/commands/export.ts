@@ -9,7 +9,7 @@ import { nextBookmarkValue, readExportBookmark, saveExportBookmark } from '../ex
 import { schemaDocument } from '../export/columns.js';
 import { exportSessions } from '../export/export-sessions.js';
 import { exportConfig, type ExportConfig } from '../export/options.js';
-import { asDatabaseError, openDatabase, type Db } from '../store/db.js';
+import { asDatabaseError, openDatabase, openForReading, type Db } from '../store/db.js';
 import { loggerFor, type CommandContext } from './context.js';
 
 export async function exportCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
@@ -83,11 +83,9 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
  * The database must exist and be current (as for `status`); `--since-last` also writes its bookmark,
  * so it needs a connection that may write.
  */
+/** Read-only, unless a --since-last bookmark must be written; an older database is migrated first. */
 function openForExport(config: ExportConfig): Db {
-  const db = openDatabase(config.db, { readonly: true });
-  if (config.sinceLast === null) return db;
-  db.close();
-  return openDatabase(config.db);
+  return config.sinceLast === null ? openForReading(config.db) : openDatabase(config.db);
 }
 
 function isClosedReader(error: unknown): boolean {

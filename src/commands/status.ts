@@ -4,6 +4,7 @@
  */
 import { commonConfig } from '../config.js';
 import { openForReading, type Db } from '../store/db.js';
+import { isLockStale, type LockHolder } from '../store/runs.js';
 import type { CommandContext } from './context.js';
 
 /** The numbers `status` reports. */
@@ -11,7 +12,8 @@ export interface StatusReport {
   database: string;
   sessions: { stored: number; live: number; open: number; deleted: number };
   rejectedRecords: number;
-  lock: { pid: number; hostname: string; startedAt: string; heartbeatAt: string } | null;
+  /** The sync lock's holder; `stale` when it is gone (the next sync takes the lock over). */
+  lock: { pid: number; hostname: string; startedAt: string; heartbeatAt: string; stale: boolean } | null;
   lastRuns: Array<Record<string, unknown>>;
   bookmarks: Array<Record<string, unknown>>;
 }
@@ -28,9 +30,10 @@ export function readStatus(db: Db, path: string): StatusReport {
     )
     .get() as StatusReport['sessions'];
   const rejectedRecords = db.prepare('SELECT count(*) FROM rejected_records').pluck().get() as number;
-  const lock = (db
+  const holder = db
     .prepare('SELECT pid, hostname, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM sync_lock WHERE id = 1')
-    .get() ?? null) as StatusReport['lock'];
+    .get() as LockHolder | undefined;
+  const lock = holder ? { ...holder, stale: isLockStale(holder, new Date()) } : null;
   const lastRuns = db
     .prepare(
       `SELECT id AS runId, started_at AS startedAt, finished_at AS finishedAt, status, mode, scope, requests, retries,
@@ -68,7 +71,11 @@ export function formatStatus(report: StatusReport): string {
     `sessions  ${s.live} live (${s.open} open), ${s.deleted} deleted, ${s.stored} stored in all`,
     `rejected  ${report.rejectedRecords} records (see the rejected_records table)`,
   ];
-  if (report.lock) lines.push(`running   a sync holds the database: pid ${report.lock.pid} on ${report.lock.hostname} since ${report.lock.startedAt}`);
+  if (report.lock?.stale) {
+    lines.push(`lock      left by pid ${report.lock.pid} on ${report.lock.hostname}, which is gone; the next sync takes it over`);
+  } else if (report.lock) {
+    lines.push(`running   a sync holds the database: pid ${report.lock.pid} on ${report.lock.hostname} since ${report.lock.startedAt}`);
+  }
   lines.push('', 'bookmarks (per scope)');
   if (report.bookmarks.length === 0) lines.push('  none yet: no sync has completed');
   for (const b of report.bookmarks) {

@@ -6,13 +6,11 @@ import { ExitCode, InterruptedError, SyncError, messageOf } from '../errors.js';
 import { syncConfig } from '../config.js';
 import { createProgressBar } from '../progress.js';
 import { analyzeIfLarge } from '../store/analyze.js';
-import { openDatabase, type Db } from '../store/db.js';
+import { asDatabaseError, openDatabase, type Db } from '../store/db.js';
 import { abandonLeftoverRuns, acquireLock } from '../store/runs.js';
 import { prepareSync, type SyncReport } from '../sync/run.js';
 import { loggerFor, type CommandContext } from './context.js';
 
-/** A lock whose heartbeat is older than this is taken over even if its pid looks alive. */
-export const LOCK_EXPIRY_MS = 120_000;
 const HEARTBEAT_MS = 10_000;
 
 export async function syncCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
@@ -66,9 +64,17 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
   let heartbeat: NodeJS.Timeout | undefined;
   let lock: ReturnType<typeof acquireLock> | undefined;
   try {
-    lock = acquireLock(db, new Date(), LOCK_EXPIRY_MS);
+    lock = acquireLock(db, new Date());
     const held = lock;
-    heartbeat = setInterval(() => held.heartbeat(new Date().toISOString()), HEARTBEAT_MS);
+    heartbeat = setInterval(() => {
+      try {
+        held.heartbeat(new Date().toISOString());
+      } catch (error) {
+        // A missed beat (the database busy for long, a full disk) is not worth the run: the lock
+        // only expires after two minutes without one, and the run's own writes report real trouble.
+        log.warn(`could not renew the sync lock: ${messageOf(asDatabaseError(error, config.db))}`);
+      }
+    }, HEARTBEAT_MS);
     heartbeat.unref();
     const abandoned = abandonLeftoverRuns(db, new Date().toISOString());
     if (abandoned > 0) log.warn(`marked ${abandoned} run(s) left running by a killed process as abandoned`);
@@ -79,11 +85,16 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     } finally {
       progress.done();
     }
-    // Fresh planner statistics keep the analysts' per-day and per-persona queries on their indexes.
-    const analyzed = analyzeIfLarge(db, report.inserted + report.updated + report.deleted);
-    if (analyzed.action === 'analyze') log.debug(`planner statistics refreshed in ${Math.round(analyzed.durationMs)} ms`);
     if (config.json) stdout.write(`${JSON.stringify(report)}\n`);
     log.info(summaryLine(report));
+    // Fresh planner statistics keep the analysts' per-day and per-persona queries on their indexes.
+    // The run has succeeded already: a failure here is worth a warning, not a failed exit.
+    try {
+      const analyzed = analyzeIfLarge(db, report.inserted + report.updated + report.deleted);
+      if (analyzed.action === 'analyze') log.debug(`planner statistics refreshed in ${Math.round(analyzed.durationMs)} ms`);
+    } catch (error) {
+      log.warn(`could not refresh the planner statistics: ${messageOf(asDatabaseError(error, config.db))}`);
+    }
     return ExitCode.ok;
   } catch (error) {
     if (config.json && error instanceof SyncError && error.report !== undefined) {
@@ -93,7 +104,7 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
       log.warn(messageOf(error));
       return error.exitCode;
     }
-    throw error;
+    throw asDatabaseError(error, config.db);
   } finally {
     // Nothing is in flight after a run; before one (the lock was held) page 1 may still be.
     prepared.cancel();
@@ -102,9 +113,11 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     process.off('SIGTERM', onSignal);
     try {
       lock?.release();
-    } finally {
-      db.close();
+    } catch (error) {
+      // Left behind, the lock is taken over by the next run (this pid will be gone).
+      log.warn(`could not release the sync lock: ${messageOf(asDatabaseError(error, config.db))}`);
     }
+    db.close();
   }
 }
 

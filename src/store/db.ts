@@ -95,10 +95,13 @@ function checkPath(file: string, readonly: boolean): void {
       // Created owner-only before SQLite sees it: the database holds system prompts. SQLite gives
       // the -wal and -shm files the same permissions.
       closeSync(openSync(file, 'wx', 0o600));
+      return;
     } catch (error) {
-      throw new UsageError(`cannot create database ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      // Another process created it a moment ago (two first runs at once): check it like any file.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new UsageError(`cannot create database ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+      }
     }
-    return;
   }
   const stat = statSync(file);
   if (stat.isDirectory()) throw new UsageError(`database path ${file} is a folder, not a file`);
@@ -143,6 +146,9 @@ export function asDatabaseError(error: unknown, path: string): unknown {
   if (code === 'SQLITE_NOTADB') return new UsageError(`${path} is not an SQLite database; it was left untouched`, { cause: error });
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
     return new UsageError(`database ${path} cannot be written (read-only file or folder); check its permissions`, { cause: error });
+  }
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED') {
+    return new SyncError(`database ${path} stayed busy: another process held a write on it for over 10 s; run again`, 1, { cause: error });
   }
   if (code === 'SQLITE_FULL') return new SyncError(`the disk holding ${path} is full; free space and run again`, 1, { cause: error });
   if (code.startsWith('SQLITE_CORRUPT')) return new SyncError(`database ${path} is damaged: ${(error as Error).message}`, 1, { cause: error });

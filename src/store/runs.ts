@@ -147,20 +147,27 @@ export interface SyncLock {
   release(): void;
 }
 
+/** A lock whose heartbeat is older than this is taken over even if its pid looks alive. */
+export const LOCK_EXPIRY_MS = 120_000;
+
+/** Whether a lock's holder is gone: its pid is dead on this host, or its heartbeat expired. */
+export function isLockStale(holder: LockHolder, now: Date, expireMs: number = LOCK_EXPIRY_MS): boolean {
+  const deadHere = holder.hostname === hostname() && holder.pid !== process.pid && !isAlive(holder.pid);
+  return deadHere || now.getTime() - Date.parse(holder.heartbeatAt) > expireMs;
+}
+
 /**
  * Takes the one-sync-per-database lock, or throws LockedError naming the holder. A holder that is
- * gone (its pid is dead on this host, or its heartbeat is older than `expireMs`) is taken over.
+ * gone (see {@link isLockStale}) is taken over.
  */
-export function acquireLock(db: Db, now: Date, expireMs: number): SyncLock {
+export function acquireLock(db: Db, now: Date, expireMs: number = LOCK_EXPIRY_MS): SyncLock {
   const host = hostname();
   const take = db.transaction(() => {
     const holder = db
       .prepare(`SELECT pid, hostname, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM sync_lock WHERE id = 1`)
       .get() as LockHolder | undefined;
     if (holder) {
-      const gone = (holder.hostname === host && holder.pid !== process.pid && !isAlive(holder.pid)) ||
-        now.getTime() - Date.parse(holder.heartbeatAt) > expireMs;
-      if (!gone) {
+      if (!isLockStale(holder, now, expireMs)) {
         throw new LockedError(
           `another sync holds this database (pid ${holder.pid} on ${holder.hostname}, started ${holder.startedAt}); nothing was changed`,
         );

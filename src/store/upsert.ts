@@ -42,6 +42,7 @@ export class SessionWriter {
   readonly #version: Statement;
   readonly #staleVersion: Statement;
   readonly #reject: Statement;
+  readonly #reseen: Statement;
   readonly #markDeleted: Statement;
   readonly #revive: Statement;
   readonly #markSeen: Statement;
@@ -96,6 +97,9 @@ export class SessionWriter {
       `INSERT INTO session_versions (id, updated_at, json, first_seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (id, updated_at) DO NOTHING`,
     );
+    // One row per distinct rejected record: seeing it again (every incremental run re-reads the
+    // newest pages) moves its run and time forward instead of adding a row.
+    this.#reseen = db.prepare(`UPDATE rejected_records SET run_id = ?, seen_at = ? WHERE raw = ? AND reason = ?`);
     this.#reject = db.prepare(
       `INSERT INTO rejected_records (run_id, seen_at, session_id, reason, raw) VALUES (?, ?, ?, ?, ?)`,
     );
@@ -110,7 +114,9 @@ export class SessionWriter {
       const ids: string[] = [];
       for (const record of records) {
         if (!record.ok) {
-          this.#reject.run(runId, now, record.id, record.reason, record.raw);
+          if (this.#reseen.run(runId, now, record.raw, record.reason).changes === 0) {
+            this.#reject.run(runId, now, record.id, record.reason, record.raw);
+          }
           counts.rejected++;
           continue;
         }

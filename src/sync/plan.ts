@@ -40,13 +40,14 @@ export function isNewestFirst(createdAts: readonly string[]): boolean {
 }
 
 /**
- * Whether a newest-first head scan must read the page after this one: yes while the page is full
- * and its oldest session is still above the threshold.
+ * Whether a newest-first head scan must read the page after this one: yes while the page was full
+ * (`received` records, rejected ones included) and its oldest valid session is still above the
+ * threshold.
  */
-export function headScanContinues(createdAts: readonly string[], perPage: number, threshold: string): boolean {
-  if (createdAts.length < perPage) return false;
+export function headScanContinues(received: number, createdAts: readonly string[], perPage: number, threshold: string): boolean {
+  if (received < perPage) return false;
   const oldest = createdAts[createdAts.length - 1];
-  return oldest !== undefined && oldest > threshold;
+  return oldest === undefined || oldest > threshold;
 }
 
 /**

@@ -90,6 +90,9 @@ export function prepareSync(options: SyncOptions): PreparedSync {
 
 interface PageRead {
   meta: Pagination;
+  /** Records on the page, rejected ones included. */
+  received: number;
+  /** createdAt of the valid records, in page order. */
   createdAts: string[];
 }
 
@@ -197,12 +200,12 @@ class SyncRun {
   async #headScan(threshold: string): Promise<boolean> {
     this.#phase = 'head';
     for (let page = 1; ; page++) {
-      const { meta, createdAts } = await this.#readPage(page);
+      const { meta, createdAts, received } = await this.#readPage(page);
       // Page 1's count is the one to check against: sessions created after it was read can only
       // appear above it (newest first), never on the later pages this scan reads.
       if (page === 1) this.#apiTotal = meta.total;
       if (!isNewestFirst(createdAts)) return false;
-      if (!headScanContinues(createdAts, this.#o.perPage, threshold)) return true;
+      if (!headScanContinues(received, createdAts, this.#o.perPage, threshold)) return true;
     }
   }
 
@@ -216,6 +219,8 @@ class SyncRun {
     // A full scan writes every page: SQLite's work moves to a thread of its own, beside the network
     // reads and JSON parsing of this one. The thread starts while page 1 is on its way.
     const thread = this.#threaded ? null : threadWriter(this.#db.name);
+    // Awaited once page 1 is in; a thread that fails to start before then is reported there.
+    thread?.catch(() => {});
     let first: PageRead;
     try {
       first = await this.#readPage(1, async () => {
@@ -268,6 +273,7 @@ class SyncRun {
     const ids = await this.#writer.unseenLiveIds(this.#o.filters, this.#startedAt, onlyOpen);
     if (ids.length === 0) return;
     this.#o.log.info(`looking up ${ids.length} ${onlyOpen ? 'open' : 'unlisted'} sessions by id`);
+    let failure: { error: unknown } | null = null;
     await Promise.all(
       ids.map((id) =>
         this.#limit(async () => {
@@ -281,9 +287,15 @@ class SyncRun {
             this.#counters.seen++;
             addCounts(this.#counters, await this.#writer.writePage([parseSession(record)], this.#runId, now));
           }
+        }).catch((error: unknown) => {
+          // As in a full scan: the first failure stops the other lookups, and is reported once all
+          // have settled, so nothing is written after the run is recorded.
+          failure ??= { error };
+          this.#stop.abort(error);
         }),
       ),
     );
+    if (failure !== null) throw (failure as { error: unknown }).error;
   }
 
   /**
@@ -366,7 +378,7 @@ class SyncRun {
       seen: this.#counters.seen,
       total: this.#apiTotal,
     });
-    return { meta: body.meta, createdAts };
+    return { meta: body.meta, received: body.data.length, createdAts };
   }
 
   #throwIfStopped(): void {

@@ -84,6 +84,20 @@ describe('incremental sync', () => {
     expectEqualsApi(sim.store.all());
   });
 
+  it('keeps reading the head when a page holds a record that fails validation', async () => {
+    sim = await startSimulator({ sessions: 600, seed: 12, invalidEvery: 7 });
+    expect((await sync()).result.code).toBe(0);
+    for (let i = 0; i < 250; i++) sim.store.create();
+    sim.resetStats();
+
+    const { result, summary } = await sync('--per-page', '100');
+
+    expect(result.code).toBe(0);
+    expect(summary).toMatchObject({ mode: 'incremental', fullScanReason: null });
+    expect(summary.rejected).toBeGreaterThan(0);
+    expect(sim.stats().listRequests).toBeLessThanOrEqual(Math.ceil(250 / 100) + 2);
+  });
+
   it('with nothing new costs one list request plus one lookup per open session', async () => {
     sim = await startSimulator({ sessions: 600, seed: 4 });
     await sync();

@@ -104,6 +104,9 @@ describe('one sync per database', () => {
     expect((await sync()).code).toBe(0);
 
     lock(2 ** 22 + 12345, new Date().toISOString()); // a pid that cannot be running
+    const status = await runCli(['status', '--json', '--db', db]);
+    expect(JSON.parse(status.stdout).lock).toMatchObject({ pid: 2 ** 22 + 12345, stale: true });
+    expect((await runCli(['status', '--db', db])).stdout).toMatch(/which is gone; the next sync takes it over/);
     expect((await sync()).code).toBe(0);
   });
 });

@@ -217,6 +217,14 @@ describe('SessionWriter.writePage', () => {
     expect(observer.prepare('SELECT id FROM sessions').pluck().all()).toEqual([good.id]);
   });
 
+  it('keeps one row per distinct rejected record, moving its run and time forward when seen again', () => {
+    const broken = session({ createdAt: 'yesterday' });
+    expect(write([broken], T1)).toEqual(counts({ rejected: 1 }));
+    expect(writer.writePage([parseSession(broken)], 2, T3)).toEqual(counts({ rejected: 1 }));
+    const rows = observer.prepare('SELECT run_id, seen_at FROM rejected_records').all();
+    expect(rows).toEqual([{ run_id: 2, seen_at: T3 }]);
+  });
+
   it('writes a page in one transaction, counting each record by what it did', () => {
     write([session(), session({ id: 'a1', updatedAt: T3 })], T1);
     const page = [

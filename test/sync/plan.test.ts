@@ -40,9 +40,14 @@ describe('head scan decisions', () => {
   });
 
   it('reads on while a full page still reaches above the threshold', () => {
-    expect(headScanContinues(['c', 'b'], 2, 'a')).toBe(true);
-    expect(headScanContinues(['c', 'a'], 2, 'a')).toBe(false);
-    expect(headScanContinues(['c'], 2, 'a')).toBe(false);
+    expect(headScanContinues(2, ['c', 'b'], 2, 'a')).toBe(true);
+    expect(headScanContinues(2, ['c', 'a'], 2, 'a')).toBe(false);
+    expect(headScanContinues(1, ['c'], 2, 'a')).toBe(false);
+  });
+
+  it('counts rejected records toward a full page, so one broken record does not end the scan', () => {
+    expect(headScanContinues(2, ['c'], 2, 'a')).toBe(true);
+    expect(headScanContinues(2, [], 2, 'a')).toBe(true);
   });
 });
 
