@@ -262,7 +262,7 @@ describe('report (text)', () => {
     expect(ends.size).toBe(1);
     const first = json.perDay[0];
     expect(dayLines[0]).toMatch(new RegExp(`^  ${first?.date}\\s+${first?.sessions}\\s+${first?.errors}\\s`));
-    expect(out).toContain(`sessions   ${json.totals.sessions.toLocaleString('en-US')} (`);
+    expect(out).toContain(`sessions   ${Number(json.totals.sessions).toLocaleString('en-US')} (`);
   });
 });
 
