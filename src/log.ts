@@ -49,6 +49,3 @@ export function createLogger(options: LoggerOptions): Logger {
     error: (message, fields) => emit('error', message, fields),
   };
 }
-
-/** A logger that drops everything (library use and tests that do not look at logs). */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
