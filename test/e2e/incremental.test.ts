@@ -235,6 +235,27 @@ describe('incremental sync', () => {
     expect(scopes).toEqual(['', `personaId=${persona}`]);
   });
 
+  for (const filter of ['--search', '--api-key-id'] as const) {
+    it(`a ${filter} scope syncs just its sessions, checks its count without repairs, and stays incremental`, async () => {
+      sim = await startSimulator({ sessions: 400, seed: 13 });
+      const apiKeyId = sim.store.all().find((s) => s.apiKeyId !== null)!.apiKeyId!;
+      const value = filter === '--search' ? 'KIOSK' : apiKeyId;
+      const inScope = () =>
+        sim.store.list(filter === '--search' ? { search: value } : { apiKeyId: value }, 'newest').map((s) => s.id).sort();
+
+      const first = await sync(filter, value);
+      expect(first.result.code).toBe(0);
+      expect(first.summary.notes).toEqual([]);
+      expect(inScope().length).toBeGreaterThan(0);
+      expect(query<{ id: string }>(db, 'SELECT id FROM sessions ORDER BY id').map((r) => r.id)).toEqual(inScope());
+
+      sim.resetStats();
+      const again = await sync(filter, value);
+      expect(again.summary).toMatchObject({ mode: 'incremental', inserted: 0, updated: 0, notes: [] });
+      expect(sim.stats().listRequests).toBe(1);
+    });
+  }
+
   it('does not move the bookmark after a failed run', async () => {
     sim = await startSimulator({ sessions: 300, seed: 10 });
     await sync();
