@@ -43,6 +43,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     throw new UsageError(`cannot open database ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
+    // A busy writer (a sync in another process) is waited for, not failed on.
+    db.pragma('busy_timeout = 10000');
     const known = schemaVersion();
     const found = db.pragma('user_version', { simple: true }) as number;
     if (found > known) {
@@ -50,10 +52,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
         `database ${path} was written by a newer version of anam-sync (schema ${found}, this version knows ${known}); upgrade anam-sync`,
       );
     }
-    // A busy writer (a sync in another process) is waited for, not failed on.
-    db.pragma('busy_timeout = 10000');
     if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
+      // Turning a new file into WAL needs it to itself for a moment, and SQLite does not wait for
+      // that (no busy handler): when another process is opening the same new file, try again.
+      retryWhileBusy(() => db.pragma('journal_mode = WAL'));
       // In WAL mode NORMAL loses no committed transaction on a process crash, only on power loss.
       db.pragma('synchronous = NORMAL');
       // A page of sessions touches index pages all over the file (ids are random); a larger cache (32 MiB)
@@ -128,15 +130,31 @@ function applyMigrations(db: Db, known: number): void {
   const require = createRequire(import.meta.url);
   const { drizzle } = require('drizzle-orm/better-sqlite3') as typeof import('drizzle-orm/better-sqlite3');
   const { migrate } = require('drizzle-orm/better-sqlite3/migrator') as typeof import('drizzle-orm/better-sqlite3/migrator');
-  try {
-    migrate(drizzle(db), { migrationsFolder: MIGRATIONS });
-  } catch (error) {
-    // Two processes starting on a new file at once: the loser's migration fails on tables the
-    // winner just created; if the schema is now current that is success.
-    if ((db.pragma('user_version', { simple: true }) as number) !== known) throw error;
-    return;
-  }
+  // Two processes starting on a new file at once: drizzle reads which migrations are applied before
+  // it takes the write lock, so the loser fails on tables the winner just created, or with
+  // SQLITE_BUSY_SNAPSHOT when the winner committed while it waited. Read again: by then the winner's
+  // migrations are recorded and nothing is left to apply.
+  retryWhileBusy(() => migrate(drizzle(db), { migrationsFolder: MIGRATIONS }), /already exists/);
   db.pragma(`user_version = ${known}`);
+}
+
+/**
+ * Runs `step`, trying again (up to about two seconds) while it fails with SQLITE_BUSY that SQLite
+ * did not wait out itself, or with an error matching `alsoRetry`.
+ */
+function retryWhileBusy(step: () => unknown, alsoRetry?: RegExp): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      step();
+      return;
+    } catch (error) {
+      // drizzle wraps SQLite's error: look at its cause too.
+      const causes = [error, (error as { cause?: unknown }).cause] as Array<{ message?: string; code?: string } | undefined>;
+      const retry = causes.some((e) => /^SQLITE_BUSY/.test(e?.code ?? '') || (alsoRetry?.test(e?.message ?? '') ?? false));
+      if (attempt === 8 || !retry) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * 2 ** attempt);
+    }
+  }
 }
 
 /** Turns SQLite's errors into one line for the user, with the contract's exit code. */

@@ -86,6 +86,15 @@ describe('one sync per database', () => {
     expect(query(db, 'SELECT count(*) AS n FROM sync_lock')[0]).toEqual({ n: 0 });
   });
 
+  it('two first syncs started together on a new file: one runs, the other waits its turn or exits 75, never 2', async () => {
+    sim = await startSimulator({ sessions: 500, seed: 23, latencyMs: 20 });
+    const args = ['sync', '--api-url', sim.url, '--db', db, '--quiet'];
+    const results = await Promise.all([runCli(args, { env: env() }), runCli(args, { env: env() })]);
+    const codes = results.map((r) => r.code).sort();
+    expect([[0, 0], [0, 75]]).toContainEqual(codes);
+    expect(query(db, 'SELECT count(*) AS n FROM sessions')[0]).toEqual({ n: 500 });
+  });
+
   it('takes over a lock whose holder is dead or whose heartbeat expired, but not a live one', async () => {
     sim = await startSimulator({ sessions: 50, seed: 12 });
     expect((await syncJson(['--api-url', sim.url, '--db', db], { env: env() })).result.code).toBe(0);
