@@ -179,11 +179,11 @@ function stringSetting(flag: unknown, envValue: string | undefined, fallback: st
   return fallback;
 }
 
-function optionalString(value: unknown, name: string): string | undefined {
+/** A flag's text, or undefined when it is absent; `name` is the flag an error names. */
+export function optionalString(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
-  if (typeof value !== 'string') return String(value);
-  return value;
+  return String(value);
 }
 
 /** A number within [min, max]; `name` is the flag the error names. */

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { canonicalTime } from '../api/session.js';
-import { commonConfig, type Argv, type CommonConfig, type Env } from '../config.js';
+import { commonConfig, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
 import { UsageError } from '../errors.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-sessions.js';
 import type { RowFilter } from './rows.js';
@@ -93,10 +93,4 @@ function checkPaths(db: string, out: string | null, schema: string | null): void
   if (out !== null && schema !== null && resolve(out) === resolve(schema)) {
     throw new UsageError('--schema and --out name the same file; choose two files');
   }
-}
-
-function optionalString(value: unknown, flag: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) throw new UsageError(`${flag} was given more than once`);
-  return String(value);
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { commonConfig, filters, type Argv, type CommonConfig, type Env } from '../config.js';
+import { commonConfig, filters, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
 import { UsageError } from '../errors.js';
 
 /** Which sessions a report covers. */
@@ -52,9 +52,8 @@ export function reportConfig(argv: Argv, env: Env): ReportConfig {
  * Digits below the millisecond are cut, as the database does.
  */
 export function timeBound(value: unknown, flag: string, side: 'start' | 'end'): string | null {
-  if (value === undefined) return null;
-  if (Array.isArray(value)) throw new UsageError(`${flag} was given more than once`);
-  const text = String(value).trim();
+  const text = optionalString(value, flag)?.trim();
+  if (text === undefined) return null;
   const bad = (): UsageError =>
     new UsageError(`${flag} must be an ISO date (2026-10-01) or date-time (2026-10-01T09:30:00Z), not ${JSON.stringify(value)}`);
   const match = ISO.exec(text);
@@ -85,9 +84,8 @@ function offsetMinutes(zone: string): number {
 }
 
 function htmlPath(value: unknown): string | null {
-  if (value === undefined) return null;
-  if (Array.isArray(value)) throw new UsageError('--html was given more than once');
-  const path = String(value);
+  const path = optionalString(value, '--html');
+  if (path === undefined) return null;
   if (path.trim() === '') throw new UsageError('--html must name a file');
   const folder = dirname(resolve(path));
   if (!existsSync(folder)) throw new UsageError(`--html: folder ${folder} does not exist`);

@@ -239,7 +239,7 @@ class SyncRun {
     this.#apiTotal = first.meta.total;
     const plan = new PagePlan(first.meta.lastPage);
     const pending = new Set<Promise<void>>();
-    let failure: { error: unknown } | null = null;
+    const failure = this.#firstFailure();
     const schedule = (pages: number[]): void => {
       for (const page of pages) {
         const task = this.#readPage(page).then(
@@ -247,11 +247,7 @@ class SyncRun {
             this.#apiTotal = read.meta.total;
             schedule(plan.next(read.meta.lastPage));
           },
-          (error: unknown) => {
-            // The first failure stops the run: no new requests, and those in flight are aborted.
-            failure ??= { error };
-            this.#stop.abort(error);
-          },
+          failure.note,
         );
         pending.add(task);
         void task.finally(() => pending.delete(task));
@@ -259,7 +255,7 @@ class SyncRun {
     };
     schedule(plan.next());
     while (pending.size > 0) await Promise.all(pending);
-    if (failure !== null) throw (failure as { error: unknown }).error;
+    failure.rethrow();
     await this.#lookUp(false);
   }
 
@@ -273,7 +269,7 @@ class SyncRun {
     const ids = await this.#writer.unseenLiveIds(this.#o.filters, this.#startedAt, onlyOpen);
     if (ids.length === 0) return;
     this.#o.log.info(`looking up ${ids.length} ${onlyOpen ? 'open' : 'unlisted'} sessions by id`);
-    let failure: { error: unknown } | null = null;
+    const failure = this.#firstFailure();
     await Promise.all(
       ids.map((id) =>
         this.#limit(async () => {
@@ -287,15 +283,28 @@ class SyncRun {
             this.#counters.seen++;
             addCounts(this.#counters, await this.#writer.writePage([parseSession(record)], this.#runId, now));
           }
-        }).catch((error: unknown) => {
-          // As in a full scan: the first failure stops the other lookups, and is reported once all
-          // have settled, so nothing is written after the run is recorded.
-          failure ??= { error };
-          this.#stop.abort(error);
-        }),
+        }).catch(failure.note),
       ),
     );
-    if (failure !== null) throw (failure as { error: unknown }).error;
+    failure.rethrow();
+  }
+
+  /**
+   * For tasks run side by side: the first failure stops the run at once (no new requests, those in
+   * flight aborted) and is rethrown once every task has settled, so nothing is written after the
+   * run is recorded.
+   */
+  #firstFailure(): { note: (error: unknown) => void; rethrow: () => void } {
+    let first: { error: unknown } | null = null;
+    return {
+      note: (error) => {
+        first ??= { error };
+        this.#stop.abort(error);
+      },
+      rethrow: () => {
+        if (first !== null) throw first.error;
+      },
+    };
   }
 
   /**
