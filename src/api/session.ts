@@ -32,7 +32,7 @@ export type ParsedSession =
   | { ok: true; row: SessionRow; json: string }
   | { ok: false; reason: string; id: string | null; raw: string };
 
-const CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
@@ -44,9 +44,9 @@ const RFC3339 =
 export function canonicalTime(value: string): string | null {
   // Most times arrive canonical already: a shape check proves it, but for day 29 to 31 of a month,
   // which may not exist (a round trip through Date settles those).
-  const canonical = CANONICAL.exec(value);
-  if (canonical !== null) {
-    if (Number(canonical[1]) <= 28) return value;
+  if (CANONICAL.test(value)) {
+    const day = (value.charCodeAt(8) - 48) * 10 + (value.charCodeAt(9) - 48);
+    if (day <= 28) return value;
     const ms = Date.parse(value);
     if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return value;
   }
@@ -94,10 +94,24 @@ function redactingReplacer(key: string, value: unknown): unknown {
 
 /**
  * `value` as JSON text in which every object key matching {@link SECRET_KEY}, at any depth, holds
- * "[REDACTED]". Key order is kept. Redacting while stringifying avoids copying the object first.
+ * "[REDACTED]". Key order is kept. Redacting while stringifying avoids copying the object first;
+ * a value without such a key (most of them) takes JSON.stringify's fast path, without a replacer.
  */
 export function redactedJson(value: unknown): string {
-  return JSON.stringify(value, redactingReplacer);
+  return hasSecretKey(value) ? JSON.stringify(value, redactingReplacer) : JSON.stringify(value);
+}
+
+/** True if an object key at any depth of `value` (a JSON value) is a secret one. */
+function hasSecretKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (hasSecretKey(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (isSecretKey(key) || hasSecretKey((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 /** A deep copy of `value` with the same redaction as {@link redactedJson}. */
@@ -135,78 +149,112 @@ export function parseSession(input: unknown): ParsedSession {
   if (typeof id !== 'string' || id.trim() === '' || id.length > 200) {
     return reject('missing or invalid id', null, raw);
   }
-  const times: Record<string, string | null> = {};
+  // Locals, not records keyed by field name: this runs for every session of every page.
+  let startTime: string | null = null;
+  let endTime: string | null = null;
+  let createdAt: string | null = null;
+  let updatedAt: string | null = null;
   for (const field of TIME_FIELDS) {
     const value = raw[field];
     if (value === undefined || value === null) {
       if (field === 'createdAt') return reject('missing createdAt', id, raw);
-      times[field] = null;
       continue;
     }
     const canonical = typeof value === 'string' ? canonicalTime(value) : null;
     if (canonical === null) return reject(`${field} is not an RFC 3339 date-time: ${JSON.stringify(value)}`, id, raw);
-    times[field] = canonical;
+    if (field === 'startTime') startTime = canonical;
+    else if (field === 'endTime') endTime = canonical;
+    else if (field === 'createdAt') createdAt = canonical;
+    else updatedAt = canonical;
   }
-  const strings: Record<string, string | null> = {};
   for (const field of STRING_FIELDS) {
     const value = raw[field];
     if (value !== undefined && value !== null && typeof value !== 'string') {
       return reject(`${field} is not a string: ${JSON.stringify(value)}`, id, raw);
     }
-    strings[field] = value ?? null;
   }
   const length = raw.sessionLengthMs;
   if (length !== undefined && length !== null && !Number.isSafeInteger(length)) {
     return reject(`sessionLengthMs is not an integer: ${JSON.stringify(length)}`, id, raw);
   }
-  const objects: Record<string, string | null> = {};
+  let clientMetadata: string | null = null;
+  let personaConfig: string | null = null;
   for (const field of OBJECT_FIELDS) {
     const value = raw[field];
-    if (value === undefined || value === null) {
-      objects[field] = null;
-    } else if (typeof value === 'object' && !Array.isArray(value)) {
-      objects[field] = redactedJson(value);
-    } else {
-      return reject(`${field} is not an object`, id, raw);
-    }
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) return reject(`${field} is not an object`, id, raw);
+    if (field === 'clientMetadata') clientMetadata = redactedJson(value);
+    else personaConfig = redactedJson(value);
   }
 
-  // The version JSON keeps every field in the order the API sent it; the two object fields reuse
-  // the text already made for their columns instead of stringifying them twice.
-  const parts: string[] = [];
-  for (const key of Object.keys(raw)) {
+  // The version JSON keeps every field in the order the API sent it; the times are the canonical
+  // ones, and the two object fields reuse the text already made for their columns.
+  let json = '{';
+  for (const key in raw) {
     const value = raw[key];
     if (value === undefined) continue;
     let text: string;
-    if (Object.hasOwn(times, key)) text = JSON.stringify(times[key]);
-    else if (Object.hasOwn(objects, key)) text = objects[key] ?? 'null';
-    else if (!KNOWN_FIELDS.has(key) && isSecretKey(key)) text = JSON.stringify(REDACTED);
-    else text = redactedJson(value);
-    parts.push(`${JSON.stringify(key)}:${text}`);
+    if (typeof value === 'string') {
+      if (key === 'startTime') text = quoted(startTime!);
+      else if (key === 'endTime') text = quoted(endTime!);
+      else if (key === 'createdAt') text = quoted(createdAt!);
+      else if (key === 'updatedAt') text = quoted(updatedAt!);
+      else if (!KNOWN_FIELDS.has(key) && isSecretKey(key)) text = REDACTED_JSON;
+      else text = JSON.stringify(value);
+    } else if (key === 'clientMetadata' && clientMetadata !== null) {
+      text = clientMetadata;
+    } else if (key === 'personaConfig' && personaConfig !== null) {
+      text = personaConfig;
+    } else if (!KNOWN_FIELDS.has(key) && isSecretKey(key)) {
+      text = REDACTED_JSON;
+    } else {
+      text = redactedJson(value);
+    }
+    json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
   }
+  json += '}';
 
   return {
     ok: true,
-    json: `{${parts.join(',')}}`,
+    json,
     row: {
       id,
-      personaId: strings.personaId ?? null,
-      clientLabel: strings.clientLabel ?? null,
-      startTime: times.startTime ?? null,
-      endTime: times.endTime ?? null,
+      personaId: (raw.personaId as string | null | undefined) ?? null,
+      clientLabel: (raw.clientLabel as string | null | undefined) ?? null,
+      startTime,
+      endTime,
       sessionLengthMs: (length as number | null | undefined) ?? null,
-      exitStatus: strings.exitStatus ?? null,
-      engineHost: strings.engineHost ?? null,
-      engineProtocol: strings.engineProtocol ?? null,
-      engineVersion: strings.engineVersion ?? null,
-      clientMetadata: objects.clientMetadata ?? null,
-      personaConfig: objects.personaConfig ?? null,
-      apiKeyId: strings.apiKeyId ?? null,
-      organizationId: strings.organizationId ?? null,
-      createdAt: times.createdAt as string,
-      updatedAt: times.updatedAt ?? null,
+      exitStatus: (raw.exitStatus as string | null | undefined) ?? null,
+      engineHost: (raw.engineHost as string | null | undefined) ?? null,
+      engineProtocol: (raw.engineProtocol as string | null | undefined) ?? null,
+      engineVersion: (raw.engineVersion as string | null | undefined) ?? null,
+      clientMetadata,
+      personaConfig,
+      apiKeyId: (raw.apiKeyId as string | null | undefined) ?? null,
+      organizationId: (raw.organizationId as string | null | undefined) ?? null,
+      createdAt: createdAt!,
+      updatedAt,
     },
   };
+}
+
+const REDACTED_JSON = JSON.stringify(REDACTED);
+
+/** A canonical time as a JSON string: it has nothing to escape. */
+function quoted(time: string): string {
+  return `"${time}"`;
+}
+
+const jsonKeys = new Map<string, string>();
+
+/** A key as JSON text. Keys repeat across records: cached. */
+function jsonKey(key: string): string {
+  let text = jsonKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (jsonKeys.size < 10_000) jsonKeys.set(key, text);
+  }
+  return text;
 }
 
 function reject(reason: string, id: string | null, raw: unknown): ParsedSession {

@@ -46,7 +46,7 @@ export class SessionWriter {
   readonly #markDeleted: Statement;
   readonly #revive: Statement;
   readonly #markSeen: Statement;
-  readonly #writePage: (pages: ParsedSession[], runId: number, now: string) => WriteCounts;
+  readonly #writePage: (records: ParsedSession[], runId: number, now: string) => WriteCounts;
 
   constructor(db: Db) {
     this.#db = db;
@@ -109,28 +109,39 @@ export class SessionWriter {
     this.#markDeleted = db.prepare(
       `UPDATE sessions SET deleted_at = @now, last_synced_at = @now WHERE id = @id AND deleted_at IS NULL`,
     );
-    this.#writePage = db.transaction((records: ParsedSession[], runId: number, now: string) => {
-      const counts = emptyCounts();
-      const ids: string[] = [];
-      for (const record of records) {
-        if (!record.ok) {
-          if (this.#reseen.run(runId, now, record.raw, record.reason).changes === 0) {
-            this.#reject.run(runId, now, record.id, record.reason, record.raw);
-          }
-          counts.rejected++;
-          continue;
-        }
-        // Only sessions stored before this run can be unlisted; new ones need no marking.
-        if (!this.#apply(record.row, record.json, now, counts)) ids.push(record.row.id);
-      }
-      if (ids.length > 0) this.#markSeen.run(JSON.stringify(ids));
-      return counts;
-    });
+    this.#writePage = db.transaction((records: ParsedSession[], runId: number, now: string) => this.#write(records, runId, now));
   }
 
-  /** Writes one page of parsed records in one transaction and says what each did. */
+  /** Writes one page of parsed records in one transaction and says what they did. */
   writePage(records: ParsedSession[], runId: number, now: string): WriteCounts {
     return this.#writePage(records, runId, now);
+  }
+
+  /**
+   * Writes one page inside the transaction the caller holds (see writer-worker.ts: several pages per
+   * commit). A throw leaves part of the page written: the caller must roll back.
+   */
+  writeWithin(records: ParsedSession[], runId: number, now: string): WriteCounts {
+    if (!this.#db.inTransaction) throw new Error('writeWithin needs an open transaction');
+    return this.#write(records, runId, now);
+  }
+
+  #write(records: ParsedSession[], runId: number, now: string): WriteCounts {
+    const counts = emptyCounts();
+    const ids: string[] = [];
+    for (const record of records) {
+      if (!record.ok) {
+        if (this.#reseen.run(runId, now, record.raw, record.reason).changes === 0) {
+          this.#reject.run(runId, now, record.id, record.reason, record.raw);
+        }
+        counts.rejected++;
+        continue;
+      }
+      // Only sessions stored before this run can be unlisted; new ones need no marking.
+      if (!this.#apply(record.row, record.json, now, counts)) ids.push(record.row.id);
+    }
+    if (ids.length > 0) this.#markSeen.run(JSON.stringify(ids));
+    return counts;
   }
 
   /** Marks a session gone (the API answered 404); the row stays. True if it was live before. */

@@ -1,33 +1,91 @@
 /**
  * The writer thread: its own connection to the database, a SessionWriter, and a loop answering
  * the requests of {@link threadWriter} in order.
+ *
+ * Pages are committed in groups: a transaction stays open while pages keep coming, and commits at
+ * {@link PAGES_PER_TRANSACTION} pages, when it is {@link MAX_OPEN_MS} old, when no page came for
+ * {@link IDLE_MS}, or before any other request. The session ids are random, so every commit rewrites
+ * index pages all over the file; one commit per page wrote the same index pages again and again.
+ * A page is answered only once its transaction has committed: what the run counts is on disk, and a
+ * kill loses at most the open group (which the next run reads again).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './db.js';
 import { unseenLiveIds } from './scope.js';
-import { SessionWriter } from './upsert.js';
-import type { WriterAnswer, WriterRequest } from './writer.js';
+import { SessionWriter, type WriteCounts } from './upsert.js';
+import { PAGES_PER_TRANSACTION, type WriterAnswer, type WriterRequest } from './writer.js';
+
+const MAX_OPEN_MS = 250;
+const IDLE_MS = 10;
 
 const port = parentPort!;
 const db = openDatabase((workerData as { path: string }).path);
 const writer = new SessionWriter(db);
+const begin = db.prepare('BEGIN');
+const commit = db.prepare('COMMIT');
+
+/** The pages written in the open transaction, waiting for their answer. */
+let group: Array<{ id: number; counts: WriteCounts }> = [];
+let openedAt = 0;
+let idle: NodeJS.Timeout | undefined;
 
 port.on('message', (request: WriterRequest) => {
-  let answer: WriterAnswer;
-  try {
-    answer = { id: request.id, result: handle(request) };
-  } catch (error) {
-    answer = { id: request.id, error: { message: (error as Error).message, code: (error as { code?: string }).code } };
+  if (request.op !== 'writePage') {
+    commitGroup();
+    answer(request.id, () => handle(request));
+    if (request.op === 'close') port.close();
+    return;
   }
-  port.postMessage(answer);
-  if (request.op === 'close') port.close();
+  if (group.length === 0) {
+    begin.run();
+    openedAt = performance.now();
+  }
+  try {
+    group.push({ id: request.id, counts: writer.writeWithin(...request.args) });
+  } catch (error) {
+    // Part of the page may be written: the whole group rolls back and fails with it.
+    db.exec('ROLLBACK');
+    failGroup([...group.map((page) => page.id), request.id], error);
+    return;
+  }
+  clearTimeout(idle);
+  if (group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitGroup();
+  else idle = setTimeout(commitGroup, IDLE_MS);
 });
 port.postMessage('ready');
 
-function handle(request: WriterRequest): unknown {
+function commitGroup(): void {
+  clearTimeout(idle);
+  if (group.length === 0) return;
+  const pages = group;
+  group = [];
+  try {
+    commit.run();
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    failGroup(pages.map((page) => page.id), error);
+    return;
+  }
+  for (const page of pages) port.postMessage({ id: page.id, result: page.counts } satisfies WriterAnswer);
+}
+
+function failGroup(ids: number[], error: unknown): void {
+  group = [];
+  for (const id of ids) answer(id, () => { throw error; });
+}
+
+function answer(id: number, work: () => unknown): void {
+  let reply: WriterAnswer;
+  try {
+    reply = { id, result: work() };
+  } catch (error) {
+    reply = { id, error: { message: (error as Error).message, code: (error as { code?: string }).code } };
+  }
+  port.postMessage(reply);
+}
+
+function handle(request: Exclude<WriterRequest, { op: 'writePage' }>): unknown {
   switch (request.op) {
-    case 'writePage':
-      return writer.writePage(...request.args);
     case 'markDeleted':
       return writer.markDeleted(...request.args);
     case 'unseenLiveIds':

@@ -23,7 +23,7 @@ import {
 } from '../store/runs.js';
 import { countLive, countRejected } from '../store/scope.js';
 import { addCounts } from '../store/upsert.js';
-import { localWriter, threadWriter, type PageWriter } from '../store/writer.js';
+import { localWriter, PAGES_PER_TRANSACTION, threadWriter, type PageWriter } from '../store/writer.js';
 import { fullScanReason, HEAD_OVERLAP_MS, headScanContinues, headThreshold, isNewestFirst, PagePlan } from './plan.js';
 
 export interface SyncOptions {
@@ -132,7 +132,7 @@ class SyncRun {
     options.signal?.addEventListener('abort', () => this.#stop.abort(options.signal?.reason), { once: true });
     this.#client = new ApiClient({ ...options.api, signal: this.#stop.signal });
     this.#limit = pLimit(options.concurrency);
-    this.#inHand = pLimit(options.concurrency * 2);
+    this.#inHand = pLimit(options.concurrency * 2 + PAGES_PER_TRANSACTION);
     this.#firstPage = this.#limit(() => this.#client.listSessions(1, options.perPage, options.filters));
     // Its failure is reported when the run reads page 1; a run that never starts ignores it.
     this.#firstPage.catch(() => {});

@@ -1,0 +1,84 @@
+/**
+ * The writer thread of full scans (built code: the thread runs dist/store/writer-worker.js). It
+ * commits pages in groups; what the run is told must already be on disk, and a failure must not
+ * leave part of a group behind.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSession } from '../../src/api/session.js';
+import { openDatabase } from '../../src/store/db.js';
+import type { PageWriter } from '../../src/store/writer.js';
+import { openSqlite, tempDirs } from '../helpers.js';
+
+// The built module, so that its worker file exists beside it.
+const { threadWriter } = (await import(new URL('../../dist/store/writer.js', import.meta.url).href)) as typeof import('../../src/store/writer.js');
+
+const NOW = '2026-04-20T12:00:00.000Z';
+const dirs = tempDirs();
+afterEach(() => dirs.cleanup());
+
+function page(number: number, size = 50): ReturnType<typeof parseSession>[] {
+  return Array.from({ length: size }, (_, i) =>
+    parseSession({
+      id: `00000000-0000-4000-8000-${String(number * 1000 + i).padStart(12, '0')}`,
+      clientLabel: `page ${number}`,
+      createdAt: '2026-04-20T08:00:00.000Z',
+      updatedAt: '2026-04-20T09:00:00.000Z',
+      personaConfig: { name: 'Cara' },
+    }),
+  );
+}
+
+async function writerOn(setup = ''): Promise<{ path: string; writer: PageWriter; runId: number }> {
+  const path = join(dirs.make(), 'writer.db');
+  const db = openDatabase(path);
+  db.exec(setup);
+  const runId = Number(db.prepare(`INSERT INTO sync_runs (started_at, status, mode, scope) VALUES (?, 'running', 'full', '')`).run(NOW).lastInsertRowid);
+  db.close();
+  return { path, writer: await threadWriter(path), runId };
+}
+
+describe('the writer thread', () => {
+  it('answers a page only once it is committed: another connection already sees its rows', async () => {
+    const { path, writer, runId } = await writerOn();
+    const reader = openSqlite(path);
+    try {
+      const count = reader.prepare('SELECT count(*) FROM sessions WHERE client_label = ?').pluck();
+      // Sent together, so the thread groups them into few transactions.
+      const answers = Array.from({ length: 20 }, (_, n) =>
+        writer.writePage(page(n), runId, NOW).then((counts) => ({ n, counts, visible: count.get(`page ${n}`) })),
+      );
+      for (const { counts, visible } of await Promise.all(answers)) {
+        expect(counts.inserted).toBe(50);
+        expect(visible).toBe(50);
+      }
+      expect(reader.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1000);
+      expect(reader.prepare('SELECT count(*) FROM session_versions').pluck().get()).toBe(1000);
+    } finally {
+      reader.close();
+      await writer.close();
+    }
+  });
+
+  it('a page that fails fails its whole group, and nothing of the group stays written', async () => {
+    // SQLite refuses page 3 part-way through (after some of its rows were written).
+    const { path, writer, runId } = await writerOn(
+      `CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.id LIKE '%3010'
+       BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
+    const reader = openSqlite(path);
+    try {
+      const answers = Array.from({ length: 6 }, (_, n) => writer.writePage(page(n), runId, NOW).then(() => 'ok', (error: Error) => error.message));
+      const results = await Promise.all(answers);
+      expect(results[3]).toMatch(/refused/);
+      // Pages answered 'ok' are on disk; every other page of the failed group left nothing.
+      for (const [n, result] of results.entries()) {
+        const stored = reader.prepare('SELECT count(*) FROM sessions WHERE client_label = ?').pluck().get(`page ${n}`);
+        expect(stored).toBe(result === 'ok' ? 50 : 0);
+      }
+    } finally {
+      reader.close();
+      await writer.close();
+    }
+  });
+});
