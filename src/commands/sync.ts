@@ -43,6 +43,9 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     log,
     onProgress: (p) => progress.update(p),
   });
+  // Let page 1's request leave (connecting and sending take a turn of the event loop each) before
+  // the synchronous work of opening, and on a first run creating, the database.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   let db: Db;
   try {
     db = openDatabase(config.db);

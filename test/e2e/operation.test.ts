@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, statfsSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
@@ -313,16 +313,25 @@ describe('read-only and full disks', () => {
 
   it.skipIf(!canMount)('(needs root to mount a tmpfs) a full disk fails the run with exit 1 and one line, and what was committed stays readable', async () => {
     sim = await startSimulator({ sessions: 3000, seed: 18 });
-    const point = mountTmpfs('700k');
+    const point = mountTmpfs('32m');
     if (point === null) return;
     try {
       const file = join(point, 'sessions.db');
-      const result = await runCli(['sync', '--api-url', sim.url, '--db', file], { env: env() });
+      expect((await runCli(['sync', '--api-url', sim.url, '--db', file, '--quiet'], { env: env() })).code).toBe(0);
+      // The disk fills up: a few hundred KB are left, and another API has 3,000 sessions more.
+      const { bavail, bsize } = statfsSync(point);
+      writeFileSync(join(point, 'filler'), Buffer.alloc(Math.max(0, bavail * bsize - 300_000)));
+      await sim.close();
+      sim = await startSimulator({ sessions: 3000, seed: 19 });
+      const result = await runCli(['sync', '--api-url', sim.url, '--db', file, '--full', '--quiet'], { env: env() });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/full/);
+      expect(result.stderr).toMatch(/disk .* is full/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
+      expectOneLine(result.stderr);
       expect(query(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-      expect(query<{ n: number }>(file, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBeGreaterThan(0);
+      // The first run's sessions are all there; the failed run recorded its failure.
+      expect(query<{ n: number }>(file, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBeGreaterThanOrEqual(3000);
+      expect(query<{ status: string }>(file, 'SELECT status FROM sync_runs ORDER BY id')).toEqual([{ status: 'succeeded' }, { status: 'failed' }]);
     } finally {
       execFileSync('umount', [point]);
     }

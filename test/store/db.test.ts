@@ -44,6 +44,20 @@ describe('openDatabase', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  it('creates a new database with 8 KiB pages, and leaves an existing one its page size', () => {
+    const fresh = join(temp.make(), 'new.db');
+    expect(open(fresh).pragma('page_size', { simple: true })).toBe(8192);
+
+    // A database made with SQLite's default 4 KiB pages (by an earlier version, say) keeps them.
+    const older = join(temp.make(), 'older.db');
+    const made = new Database(older);
+    made.exec('CREATE TABLE unrelated (a)');
+    made.close();
+    const db = open(older);
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion());
+  });
+
   it('gives the WAL file the same owner-only mode once something is written', () => {
     const path = join(temp.make(), 'new.db');
     const db = open(path);
