@@ -178,4 +178,13 @@ export async function main(args: string[], env: Env = process.env): Promise<numb
   }
 }
 
-process.exitCode = await main(hideBin(process.argv));
+const code = await main(hideBin(process.argv));
+// The work is done and the database closed: exit now rather than when the HTTP client lets its
+// kept-alive connection go, which takes tens of milliseconds, a fifth of an idle sync. What the
+// output streams still buffer (pipes are asynchronous on some systems) is flushed first.
+await Promise.all(
+  [process.stdout, process.stderr]
+    .filter((stream) => !stream.destroyed && !stream.writableEnded)
+    .map((stream) => new Promise((resolve) => stream.write('', resolve))),
+);
+process.exit(code);

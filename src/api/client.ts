@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
 import type { SessionFilters, SessionListResponse } from './types.js';
 import { AuthError, SyncError } from '../errors.js';
+import { httpGet } from './http.js';
 
 /** How a failed request is treated: retried, fatal for the key, an absent session, or fatal. */
 export type FailureKind = 'retriable' | 'auth' | 'not-found' | 'fatal';
@@ -83,24 +84,7 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   return Math.max(0, date + 1000 - now);
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
-
-/** Classifies what `fetch` threw: timeouts and socket failures are retried, our own abort is not. */
+/** Classifies what a request threw: timeouts and socket failures are retried, our own abort is not. */
 export function classifyThrown(error: unknown, host: string, timeoutMs: number): ApiRequestError {
   if (error instanceof ApiRequestError) return error;
   const name = (error as { name?: string } | null)?.name;
@@ -112,10 +96,12 @@ export function classifyThrown(error: unknown, host: string, timeoutMs: number):
   const code = cause?.code ?? (error as { code?: string } | null)?.code;
   const detail = code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   // A certificate the client cannot trust does not get better by retrying.
-  if (code !== undefined && /CERT|TLS|SSL/.test(code)) {
+  if (code !== undefined && /CERT|TLS|SSL|UNABLE_TO_VERIFY|INVALID_CA|HOSTNAME_MISMATCH/.test(code)) {
     return new ApiRequestError(`cannot reach ${host}: TLS certificate problem (${code})`, 'fatal', null, null, { cause: error });
   }
-  const retriable = code === undefined || NETWORK_CODES.has(code) || error instanceof TypeError;
+  // A URL this client cannot use stays unusable; any other failure of the socket, the HTTP framing
+  // or the compression (a reset, a refused connection, a cut-off or garbled body) may heal.
+  const retriable = code !== 'ERR_INVALID_PROTOCOL' && code !== 'ERR_INVALID_URL';
   return new ApiRequestError(`cannot reach ${host}: ${detail}`, retriable ? 'retriable' : 'fatal', null, null, { cause: error });
 }
 
@@ -206,27 +192,27 @@ export class ApiClient {
     let status: number | null = null;
     let failure: ApiRequestError | undefined;
     try {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const response = await fetch(`${baseUrl.replace(/\/+$/, "")}${path}`, {
+      const response = await httpGet(new URL(`${baseUrl.replace(/\/+$/, '')}${path}`), {
         headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        timeoutMs,
+        signal,
       });
       status = response.status;
-      const text = await response.text();
+      const text = response.text;
       const kind = classifyStatus(status);
       if (kind !== null) {
         throw new ApiRequestError(
           `${this.#host} answered ${status}${serverMessage(text, apiKey)}`,
           kind,
           status,
-          parseRetryAfter(response.headers.get('retry-after')),
+          parseRetryAfter(response.header('retry-after')),
         );
       }
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
-        const type = response.headers.get('content-type') ?? 'no content type';
+        const type = response.header('content-type') ?? 'no content type';
         throw new ApiRequestError(`${this.#host} sent a body that is not JSON (${type}, ${text.length} bytes)`, 'retriable', status);
       }
       if (!accept(body)) throw new ApiRequestError(`${this.#host}: ${unexpected}`, 'retriable', status);

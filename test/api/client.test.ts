@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient, classifyStatus, classifyThrown, parseRetryAfter, type ApiClientOptions } from '../../src/api/client.js';
@@ -135,6 +141,15 @@ describe('classifyThrown', () => {
     expect(tls.message).toMatch(/TLS certificate problem \(CERT_HAS_EXPIRED\)/);
     expect(classifyThrown(fetchFailed('DEPTH_ZERO_SELF_SIGNED_CERT'), 'api.example', 1000).kind).toBe('fatal');
   });
+
+  it('reads the code of a socket error itself, as node:http throws it', () => {
+    const socketError = (code: string) => Object.assign(new Error(code), { code });
+    expect(classifyThrown(socketError('ECONNREFUSED'), 'api.example', 1000).kind).toBe('retriable');
+    expect(classifyThrown(socketError('HPE_INVALID_CONSTANT'), 'api.example', 1000).kind).toBe('retriable');
+    expect(classifyThrown(socketError('Z_DATA_ERROR'), 'api.example', 1000).kind).toBe('retriable');
+    expect(classifyThrown(socketError('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'api.example', 1000).kind).toBe('fatal');
+    expect(classifyThrown(socketError('ERR_TLS_CERT_ALTNAME_INVALID'), 'api.example', 1000).kind).toBe('fatal');
+  });
 });
 
 describe('ApiClient', () => {
@@ -233,6 +248,70 @@ describe('ApiClient', () => {
     const api = client(server.url);
     await api.listSessions(1, 10);
     expect(api.stats).toEqual({ requests: 2, retries: 1 });
+  });
+
+  it('reads gzip, deflate and brotli bodies, and asks for them', async () => {
+    const encodings = ['gzip', 'deflate', 'br'] as const;
+    const server = await serve((req, res, n) => {
+      const encoding = encodings[n]!;
+      expect(req.headers['accept-encoding']).toMatch(new RegExp(encoding));
+      const body = encoding === 'gzip' ? gzipSync(PAGE) : encoding === 'deflate' ? deflateSync(PAGE) : brotliCompressSync(PAGE);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': body.length });
+      res.end(body);
+    });
+    const api = client(server.url);
+    for (let i = 0; i < encodings.length; i++) expect((await api.listSessions(1, 10)).meta.lastPage).toBe(1);
+    expect(api.stats).toEqual({ requests: 3, retries: 0 });
+  });
+
+  it('retries a compressed body that does not decompress', async () => {
+    const server = await serve((_req, res, n) => {
+      if (n > 0) return json(res, 200, PAGE);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end('this is not gzip');
+    });
+    const api = client(server.url);
+    await api.listSessions(1, 10);
+    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+  });
+
+  it('keeps one connection for requests made one after another', async () => {
+    const ports = new Set<number>();
+    const server = await serve((req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      json(res, 200, PAGE);
+    });
+    const api = client(server.url);
+    for (let i = 0; i < 5; i++) await api.listSessions(i + 1, 10);
+    expect(server.arrivals).toHaveLength(5);
+    expect(ports.size).toBe(1);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/openssl'))('(needs openssl) gives up at once on a certificate it cannot trust, saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anam-sync-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+        '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      let arrivals = 0;
+      const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => {
+        arrivals++;
+        json(res, 200, PAGE);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const api = client(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        const error = await failure(api.listSessions(1, 10));
+        expect(error).toBeInstanceOf(SyncError);
+        expect(error.message).toMatch(/TLS certificate problem \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+        expect(api.stats).toEqual({ requests: 1, retries: 0 });
+        expect(arrivals).toBe(0);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('retries a connection the server resets', async () => {
