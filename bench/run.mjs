@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const preload = join(root, 'bench/rss-preload.mjs');
 const reader = join(root, 'bench/reader.mjs');
 const work = mkdtempSync(join(tmpdir(), 'anam-sync-bench-'));

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 
 /** The compiled CLI (built by test/global-setup.ts before any test runs). */
-export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../dist/bin/cli.js', import.meta.url));
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,7 +82,7 @@ export interface RunningCli {
 }
 
 /**
- * Starts `node dist/cli.js ...args`. Asynchronous on purpose: a simulator in the test process must
+ * Starts `node dist/bin/cli.js ...args`. Asynchronous on purpose: a simulator in the test process must
  * keep answering while the child runs.
  */
 export function startCli(args: string[], options: CliOptions = {}): RunningCli {
@@ -90,7 +90,7 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   return { child, done: done.then((result) => ({ ...result, stdout: result.stdout.toString('utf8') })) };
 }
 
-/** Runs `node dist/cli.js ...args` to the end. */
+/** Runs `node dist/bin/cli.js ...args` to the end. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
@@ -138,7 +138,7 @@ export async function syncJson(args: string[], options: CliOptions = {}): Promis
 }
 
 /**
- * Runs `node dist/cli.js ...args | head -c bytes`, a reader that stops early, and resolves with the
+ * Runs `node dist/bin/cli.js ...args | head -c bytes`, a reader that stops early, and resolves with the
  * CLI's own exit status (bash's PIPESTATUS) and the pipeline's stderr.
  */
 export function runCliIntoHead(args: string[], bytes: number): Promise<{ status: string; stderr: string }> {
