@@ -37,7 +37,7 @@ export function localWriter(db: Db): PageWriter {
  * Pages the writer thread commits together at most. The run keeps this many pages in hand beyond
  * its requests, so that a group waiting for its commit never stops the reading.
  */
-export const PAGES_PER_TRANSACTION = 32;
+export const PAGES_PER_TRANSACTION = 16;
 
 /** A request to the writer thread and its answer. */
 export type WriterRequest =
