@@ -202,7 +202,7 @@ export class ApiClient {
       const kind = classifyStatus(status);
       if (kind !== null) {
         throw new ApiRequestError(
-          `${this.#host} answered ${status}${serverMessage(text, apiKey)}`,
+          `${this.#host} answered ${status}${redirectHint(status, response.header('location'))}${serverMessage(text, apiKey)}`,
           kind,
           status,
           parseRetryAfter(response.header('retry-after')),
@@ -244,6 +244,15 @@ export class ApiClient {
     }
     return new SyncError(`${what} failed: ${error.message}`, 1, { cause: error });
   }
+}
+
+/**
+ * Redirects are not followed (the key would go wherever the server points): the error says where
+ * to, so the user can set that address as `--api-url`.
+ */
+function redirectHint(status: number, location: string | null): string {
+  if (status < 300 || status >= 400 || location === null) return '';
+  return ` (a redirect to ${location.slice(0, 200)}: set that address as --api-url)`;
 }
 
 /**

@@ -314,6 +314,18 @@ describe('ApiClient', () => {
     }
   });
 
+  it('does not follow a redirect (the key would go along): it fails at once, naming the new address', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(301, { location: 'https://api.example/v1/sessions' });
+      res.end();
+    });
+    const api = client(server.url);
+    const error = await failure(api.listSessions(1, 10));
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error.message).toMatch(/answered 301 \(a redirect to https:\/\/api\.example\/v1\/sessions: set that address as --api-url\)/);
+    expect(server.arrivals).toHaveLength(1);
+  });
+
   it('retries a connection the server resets', async () => {
     const server = await serve((req, res, n) => (n === 0 ? req.socket.destroy() : json(res, 200, PAGE)));
     const api = client(server.url);
