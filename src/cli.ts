@@ -3,6 +3,7 @@
  * The command line: yargs wiring only. argv → command → exit code; every failure becomes one line
  * on stderr and the contract's exit code (a stack trace only with --verbose).
  */
+import { readFileSync } from 'node:fs';
 import yargs, { type Argv as Yargs } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Argv, Env } from './config.js';
@@ -34,6 +35,23 @@ function api(y: Yargs): Yargs {
     .option('api-url', { type: 'string', requiresArg: true, describe: `API base URL [env ANAM_API_URL] (default ${DEFAULTS.apiUrl})` })
     .option('api-key-file', { type: 'string', requiresArg: true, describe: 'read the API key from this file (else env ANAM_API_KEY)' })
     .option('allow-insecure-http', { type: 'boolean', describe: 'allow sending the key over plain http to a non-loopback host' });
+}
+
+/**
+ * The version in our package.json, found from this file's own place (dist/cli.js or the bundle in
+ * dist/bin/): yargs would look from the working folder or from above `node_modules`, which in a
+ * global install is not our package.
+ */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'anam-sync' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
 }
 
 /** Builds the parser. `run` receives the chosen command's handler once argv is parsed. */
@@ -138,7 +156,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
     .parserConfiguration({ 'duplicate-arguments-array': false })
     .help()
     .alias('help', 'h')
-    .version()
+    .version(packageVersion())
     .epilogue(EXIT_CODES)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false);

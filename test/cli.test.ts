@@ -1,7 +1,7 @@
 /** The command line's own surface: help, version, usage errors (the built CLI, as users run it). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { runCli, tempFolder } from './helpers.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -24,10 +24,17 @@ describe('anam-sync', () => {
     expect(result.stderr).toBe('');
   });
 
-  it('--version prints the package version', async () => {
-    const result = await runCli(['--version']);
-    expect(result.code).toBe(0);
-    expect(result.stdout.trim()).toBe(VERSION);
+  it('--version prints the package version, from whatever folder it is run', async () => {
+    const elsewhere = tempFolder();
+    try {
+      for (const cwd of [undefined, elsewhere.path]) {
+        const result = await runCli(['--version'], { cwd });
+        expect(result.code).toBe(0);
+        expect(result.stdout.trim()).toBe(VERSION);
+      }
+    } finally {
+      elsewhere.cleanup();
+    }
   });
 
   it('an unknown flag on a command exits 2 with one line that names it, and no help text', async () => {

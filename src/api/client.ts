@@ -192,7 +192,8 @@ export class ApiClient {
     let status: number | null = null;
     let failure: ApiRequestError | undefined;
     try {
-      const response = await httpGet(new URL(`${baseUrl.replace(/\/+$/, '')}${path}`), {
+      const url = new URL(`${baseUrl.replace(/\/+$/, '')}${path}`);
+      const response = await httpGet(url, {
         headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
         timeoutMs,
         signal,
@@ -202,7 +203,7 @@ export class ApiClient {
       const kind = classifyStatus(status);
       if (kind !== null) {
         throw new ApiRequestError(
-          `${this.#host} answered ${status}${redirectHint(status, response.header('location'))}${serverMessage(text, apiKey)}`,
+          `${this.#host} answered ${status}${redirectHint(status, response.header('location'), url)}${serverMessage(text, apiKey)}`,
           kind,
           status,
           parseRetryAfter(response.header('retry-after')),
@@ -248,11 +249,18 @@ export class ApiClient {
 
 /**
  * Redirects are not followed (the key would go wherever the server points): the error says where
- * to, so the user can set that address as `--api-url`.
+ * to, as the base URL to give `--api-url` (the part before `/v1/`).
  */
-function redirectHint(status: number, location: string | null): string {
+function redirectHint(status: number, location: string | null, requested: URL): string {
   if (status < 300 || status >= 400 || location === null) return '';
-  return ` (a redirect to ${location.slice(0, 200)}: set that address as --api-url)`;
+  let target: URL;
+  try {
+    target = new URL(location, requested);
+  } catch {
+    return '';
+  }
+  const base = `${target.origin}${target.pathname.split('/v1/')[0]!.replace(/\/+$/, '')}`;
+  return ` (a redirect to ${base.slice(0, 200)}: set that address as --api-url)`;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
 export interface HttpResponse {
@@ -44,51 +44,61 @@ export function httpGet(url: URL, options: GetOptions): Promise<HttpResponse> {
     return Promise.reject(Object.assign(new TypeError(`unsupported protocol ${url.protocol} (use http or https)`), { code: 'ERR_INVALID_PROTOCOL' }));
   }
   if (options.signal?.aborted) return Promise.reject(new DOMException('the request was aborted', 'AbortError'));
+  // A signal of its own that follows the caller's: requests in flight at once would otherwise each add
+  // a listener to one shared signal, and Node warns on stderr from the eleventh.
+  const signal = options.signal === undefined ? undefined : AbortSignal.any([options.signal]);
   return new Promise((resolve, reject) => {
+    let request: http.ClientRequest | undefined;
     let settled = false;
     const settle = (outcome: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       outcome();
     };
     const fail = (error: Error): void =>
       settle(() => {
-        request.destroy();
+        request?.destroy();
         reject(error);
       });
     const onAbort = (): void => fail(new DOMException('the request was aborted', 'AbortError'));
     const timer = setTimeout(() => fail(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
 
-    const request = transport.get(
-      url,
-      { agent: agents[url.protocol as keyof typeof agents], headers: { 'accept-encoding': 'gzip, deflate, br', ...options.headers } },
-      (response) => {
-        const body = decoded(response, fail);
-        const chunks: Buffer[] = [];
-        body.on('data', (chunk: Buffer) => chunks.push(chunk));
-        body.on('end', () => {
-          // A connection closed before Content-Length (or the last chunk) came in is not an answer.
-          if (!response.complete) return fail(truncated());
-          const text = Buffer.concat(chunks).toString('utf8');
-          settle(() =>
-            resolve({
-              status: response.statusCode ?? 0,
-              header: (name) => {
-                const value = response.headers[name];
-                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-              },
-              text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
-            }),
-          );
-        });
-        response.on('close', () => {
-          if (!response.complete) fail(truncated());
-        });
-      },
-    );
+    try {
+      request = transport.get(
+        url,
+        { agent: agents[url.protocol as keyof typeof agents], headers: { 'accept-encoding': 'gzip, deflate, br', ...options.headers } },
+        (response) => {
+          const body = decoded(response, fail);
+          const chunks: Buffer[] = [];
+          body.on('data', (chunk: Buffer) => chunks.push(chunk));
+          body.on('end', () => {
+            // A connection closed before Content-Length (or the last chunk) came in is not an answer.
+            if (!response.complete) return fail(truncated());
+            const text = Buffer.concat(chunks).toString('utf8');
+            settle(() =>
+              resolve({
+                status: response.statusCode ?? 0,
+                header: (name) => {
+                  const value = response.headers[name];
+                  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+                },
+                text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+              }),
+            );
+          });
+          response.on('close', () => {
+            if (!response.complete) fail(truncated());
+          });
+        },
+      );
+    } catch (error) {
+      // Refused before anything was sent (a header value Node will not send, say).
+      fail(error as Error);
+      return;
+    }
     request.on('error', fail);
   });
 }
@@ -96,13 +106,15 @@ export function httpGet(url: URL, options: GetOptions): Promise<HttpResponse> {
 /** The response body with its Content-Encoding undone; a decoding error fails the request. */
 function decoded(response: http.IncomingMessage, fail: (error: Error) => void): Readable {
   const encoding = (response.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  // Lenient at the end, as browsers and fetch are: a body whose last block was not flushed, or an
+  // empty one (a 204, an error page), still reads as what arrived.
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
+      ? createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })
       : encoding === 'deflate'
-        ? createInflate()
+        ? createInflate({ finishFlush: constants.Z_SYNC_FLUSH })
         : encoding === 'br'
-          ? createBrotliDecompress()
+          ? createBrotliDecompress({ finishFlush: constants.BROTLI_OPERATION_FLUSH })
           : null;
   if (decoder === null) {
     response.on('error', fail);

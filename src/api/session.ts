@@ -108,7 +108,7 @@ function hasSecretKey(value: unknown): boolean {
     for (const item of value) if (hasSecretKey(item)) return true;
     return false;
   }
-  for (const key in value) {
+  for (const key of Object.keys(value)) {
     if (isSecretKey(key) || hasSecretKey((value as Record<string, unknown>)[key])) return true;
   }
   return false;
@@ -190,7 +190,7 @@ export function parseSession(input: unknown): ParsedSession {
   // The version JSON keeps every field in the order the API sent it; the times are the canonical
   // ones, and the two object fields reuse the text already made for their columns.
   let json = '{';
-  for (const key in raw) {
+  for (const key of Object.keys(raw)) {
     const value = raw[key];
     if (value === undefined) continue;
     let text: string;

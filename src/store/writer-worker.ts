@@ -7,15 +7,17 @@
  * {@link IDLE_MS}, or before any other request. The session ids are random, so every commit rewrites
  * index pages all over the file; one commit per page wrote the same index pages again and again.
  * A page is answered only once its transaction has committed: what the run counts is on disk, and a
- * kill loses at most the open group (which the next run reads again).
+ * kill loses at most the open group (which the next run reads again). A failed write or commit
+ * fails every page of the group with SQLite's own error (a full disk, say), and the thread goes on.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './db.js';
 import { unseenLiveIds } from './scope.js';
+import { saveCounters } from './runs.js';
 import { SessionWriter, type WriteCounts } from './upsert.js';
 import { PAGES_PER_TRANSACTION, type WriterAnswer, type WriterRequest } from './writer.js';
 
-const MAX_OPEN_MS = 250;
+const MAX_OPEN_MS = 100;
 const IDLE_MS = 10;
 
 const port = parentPort!;
@@ -36,15 +38,14 @@ port.on('message', (request: WriterRequest) => {
     if (request.op === 'close') port.close();
     return;
   }
-  if (group.length === 0) {
-    begin.run();
-    openedAt = performance.now();
-  }
   try {
+    if (group.length === 0) {
+      begin.run();
+      openedAt = performance.now();
+    }
     group.push({ id: request.id, counts: writer.writeWithin(...request.args) });
   } catch (error) {
     // Part of the page may be written: the whole group rolls back and fails with it.
-    db.exec('ROLLBACK');
     failGroup([...group.map((page) => page.id), request.id], error);
     return;
   }
@@ -62,15 +63,23 @@ function commitGroup(): void {
   try {
     commit.run();
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
     failGroup(pages.map((page) => page.id), error);
     return;
   }
   for (const page of pages) port.postMessage({ id: page.id, result: page.counts } satisfies WriterAnswer);
 }
 
+/** Rolls back what is still open (SQLite may have done so itself) and fails `ids` with `error`. */
 function failGroup(ids: number[], error: unknown): void {
+  clearTimeout(idle);
   group = [];
+  if (db.inTransaction) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // The error to report is the one that failed the group.
+    }
+  }
   for (const id of ids) answer(id, () => { throw error; });
 }
 
@@ -92,6 +101,8 @@ function handle(request: Exclude<WriterRequest, { op: 'writePage' }>): unknown {
       return unseenLiveIds(db, ...request.args);
     case 'resetSeen':
       return writer.resetSeen();
+    case 'saveCounters':
+      return saveCounters(db, ...request.args);
     case 'close':
       db.close();
       return null;

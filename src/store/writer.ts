@@ -1,13 +1,16 @@
 /**
  * Where a sync's pages are written: in this thread (cheap to start: incremental runs), or in a
  * worker thread with its own connection (full scans: SQLite's work then runs beside the network
- * reads and the JSON parsing instead of after them). Both write each page in its own transaction
- * and keep the ids they have seen on their own connection.
+ * reads and the JSON parsing instead of after them). This thread writes each page in its own
+ * transaction; the worker commits the pages that arrive together in one (see writer-worker.ts).
+ * Both keep the ids they have seen on their own connection, and save the run's progress there too:
+ * a write on another connection would have to wait for the worker's open transaction.
  */
 import { Worker } from 'node:worker_threads';
 import type { ParsedSession } from '../api/session.js';
 import type { SessionFilters } from '../api/types.js';
 import type { Db } from './db.js';
+import { saveCounters, type RunCounters, type RunMode } from './runs.js';
 import { unseenLiveIds } from './scope.js';
 import { SessionWriter, type WriteCounts } from './upsert.js';
 
@@ -18,6 +21,8 @@ export interface PageWriter {
   /** Live sessions of the scope stored before the run that this writer has not seen. */
   unseenLiveIds(filters: SessionFilters, runStartedAt: string, onlyOpen: boolean): Promise<string[]>;
   resetSeen(): Promise<void>;
+  /** Saves the run's counters so far (its progress, for `status` and after a kill). */
+  saveCounters(runId: number, counters: RunCounters, mode: RunMode): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,7 @@ export function localWriter(db: Db): PageWriter {
     markDeleted: async (id, now) => writer.markDeleted(id, now),
     unseenLiveIds: async (filters, runStartedAt, onlyOpen) => unseenLiveIds(db, filters, runStartedAt, onlyOpen),
     resetSeen: async () => writer.resetSeen(),
+    saveCounters: async (runId, counters, mode) => saveCounters(db, runId, counters, mode),
     close: async () => {},
   };
 }
@@ -45,6 +51,7 @@ export type WriterRequest =
   | { id: number; op: 'markDeleted'; args: [string, string] }
   | { id: number; op: 'unseenLiveIds'; args: [SessionFilters, string, boolean] }
   | { id: number; op: 'resetSeen'; args: [] }
+  | { id: number; op: 'saveCounters'; args: [number, RunCounters, RunMode] }
   | { id: number; op: 'close'; args: [] };
 export type WriterAnswer = { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
 
@@ -87,6 +94,7 @@ export async function threadWriter(path: string): Promise<PageWriter> {
     markDeleted: (id, now) => call<boolean>('markDeleted', id, now),
     unseenLiveIds: (filters, runStartedAt, onlyOpen) => call<string[]>('unseenLiveIds', filters, runStartedAt, onlyOpen),
     resetSeen: () => call<void>('resetSeen'),
+    saveCounters: (runId, counters, mode) => call<void>('saveCounters', runId, counters, mode),
     close: async () => {
       if (!failure) await call('close').catch(() => {});
       await worker.terminate();

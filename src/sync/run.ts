@@ -1,7 +1,8 @@
 /**
  * One sync run: decides incremental or full, reads pages through p-limit (each page validated and
- * written in its own transaction as it arrives), refreshes open sessions, checks completeness against
- * the API's count, reconciles after full scans, and records everything in `sync_runs`.
+ * written as it arrives: in a transaction of its own, or grouped with others on the writer thread),
+ * refreshes open sessions, checks completeness against the API's count, reconciles after full
+ * scans, and records everything in `sync_runs`.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiClient, type ApiClientOptions } from '../api/client.js';
@@ -379,7 +380,7 @@ class SyncRun {
     if (!isNewestFirst(createdAts)) this.#newestFirst = false;
     this.#lastPage = Math.max(this.#lastPage ?? 0, body.meta.lastPage);
     // The run's row shows progress to `status` and after a kill; once a second is plenty.
-    if (Date.now() - this.#countersSavedAt > 1000) this.#saveCounters();
+    if (Date.now() - this.#countersSavedAt > 1000) await this.#saveProgress();
     this.#o.onProgress?.({
       phase: this.#phase,
       pages: this.#counters.pages,
@@ -395,10 +396,20 @@ class SyncRun {
   }
 
   #saveCounters(): void {
+    this.#takeClientStats();
+    saveCounters(this.#db, this.#runId, this.#counters, this.#mode);
+  }
+
+  /** The counters so far, saved through the writer (whose connection may hold a transaction open). */
+  async #saveProgress(): Promise<void> {
+    this.#takeClientStats();
+    await this.#writer.saveCounters(this.#runId, { ...this.#counters }, this.#mode);
+  }
+
+  #takeClientStats(): void {
     this.#countersSavedAt = Date.now();
     this.#counters.requests = this.#client.stats.requests;
     this.#counters.retries = this.#client.stats.retries;
-    saveCounters(this.#db, this.#runId, this.#counters, this.#mode);
   }
 
   #note(note: string): void {

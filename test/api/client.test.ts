@@ -314,16 +314,28 @@ describe('ApiClient', () => {
     }
   });
 
-  it('does not follow a redirect (the key would go along): it fails at once, naming the new address', async () => {
-    const server = await serve((_req, res) => {
-      res.writeHead(301, { location: 'https://api.example/v1/sessions' });
+  it('does not follow a redirect (the key would go along): it fails at once, naming the base URL to use', async () => {
+    const server = await serve((req, res, n) => {
+      const to = n === 0 ? 'https://api.example/anam/v1/sessions?page=1&perPage=10' : `/moved${req.url}`;
+      res.writeHead(n === 0 ? 301 : 308, { location: to });
       res.end();
     });
     const api = client(server.url);
-    const error = await failure(api.listSessions(1, 10));
-    expect(error).toBeInstanceOf(SyncError);
-    expect(error.message).toMatch(/answered 301 \(a redirect to https:\/\/api\.example\/v1\/sessions: set that address as --api-url\)/);
-    expect(server.arrivals).toHaveLength(1);
+    const absolute = await failure(api.listSessions(1, 10));
+    expect(absolute).toBeInstanceOf(SyncError);
+    expect(absolute.message).toMatch(/answered 301 \(a redirect to https:\/\/api\.example\/anam: set that address as --api-url\)/);
+    const relative = await failure(api.listSessions(1, 10));
+    expect(relative.message).toContain(`answered 308 (a redirect to ${server.url}/moved: set that address as --api-url)`);
+    expect(server.arrivals).toHaveLength(2);
+  });
+
+  it('reads an empty compressed error body as the status it came with', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(401, { 'content-encoding': 'gzip', 'content-length': 0 });
+      res.end();
+    });
+    const error = await failure(client(server.url).listSessions(1, 10));
+    expect(error).toBeInstanceOf(AuthError);
   });
 
   it('retries a connection the server resets', async () => {

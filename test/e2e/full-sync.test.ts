@@ -216,6 +216,24 @@ describe('a full sync of 2,500 sessions through an API that fails 15% of the tim
   });
 });
 
+describe('a full sync at the highest concurrency', () => {
+  it('keeps 32 requests in flight and prints nothing with --quiet (no warning from Node either)', async () => {
+    const sim = await startSimulator({ sessions: 5000, seed: 12, latencyMs: 20 });
+    try {
+      const dir = temp.make();
+      const result = await runCli(['sync', '--api-url', sim.url, '--db', join(dir, 'sessions.db'), '--concurrency', '32', '--per-page', '20', '--quiet'], {
+        env: { ANAM_API_KEY: KEY },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('');
+      expect(sim.stats().maxInFlight).toBe(32);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
 describe('a sync over records that fail validation and secrets the API should not have sent', () => {
   let sim: Simulator;
   let dir: string;
