@@ -7,7 +7,8 @@
  * waits for it, about 50 ms more. Together that was a third of an incremental sync with nothing new.
  */
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import { constants, createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -28,10 +29,19 @@ export interface GetOptions {
 }
 
 // One pool of kept-alive connections per protocol for the whole process: pages reuse connections.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+// node:https (and TLS with it) loads only for an https URL: a few milliseconds of every other run.
+const httpAgent = new http.Agent({ keepAlive: true });
+let secure: { module: typeof https; agent: https.Agent } | undefined;
+
+function transportFor(protocol: string): { module: typeof http | typeof https; agent: http.Agent } | null {
+  if (protocol === 'http:') return { module: http, agent: httpAgent };
+  if (protocol !== 'https:') return null;
+  if (secure === undefined) {
+    const module = createRequire(import.meta.url)('node:https') as typeof https;
+    secure = { module, agent: new module.Agent({ keepAlive: true }) };
+  }
+  return secure;
+}
 
 /**
  * GETs `url`. Rejects with a `TimeoutError` or `AbortError` (DOMException names, as `fetch` uses),
@@ -39,7 +49,7 @@ const agents = {
  * body cut off before its end rejects with ECONNRESET.
  */
 export function httpGet(url: URL, options: GetOptions): Promise<HttpResponse> {
-  const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
+  const transport = transportFor(url.protocol);
   if (transport === null) {
     return Promise.reject(Object.assign(new TypeError(`unsupported protocol ${url.protocol} (use http or https)`), { code: 'ERR_INVALID_PROTOCOL' }));
   }
@@ -67,9 +77,9 @@ export function httpGet(url: URL, options: GetOptions): Promise<HttpResponse> {
     signal?.addEventListener('abort', onAbort, { once: true });
 
     try {
-      request = transport.get(
+      request = transport.module.get(
         url,
-        { agent: agents[url.protocol as keyof typeof agents], headers: { 'accept-encoding': 'gzip, deflate, br', ...options.headers } },
+        { agent: transport.agent, headers: { 'accept-encoding': 'gzip, deflate, br', ...options.headers } },
         (response) => {
           const body = decoded(response, fail);
           const chunks: Buffer[] = [];

@@ -5,11 +5,16 @@
 import { closeSync, existsSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { SyncError, UsageError } from '../errors.js';
 
 export type Db = Database.Database;
+
+// Loaded with require: importing a CommonJS package from ES modules first scans its source for named
+// exports, which costs every run a few milliseconds.
+const load = createRequire(import.meta.url);
+const Sqlite = load('better-sqlite3') as typeof Database;
 
 /** A read-only open found a database an older version of the tool wrote: it must be migrated first. */
 export class NeedsMigrationError extends UsageError {}
@@ -39,7 +44,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   checkPath(file, options.readonly === true);
   let db: Db;
   try {
-    db = new Database(file, { readonly: options.readonly === true, fileMustExist: true });
+    db = new Sqlite(file, { readonly: options.readonly === true, fileMustExist: true });
   } catch (error) {
     throw new UsageError(`cannot open database ${path}: ${(error as Error).message}`, { cause: error });
   }
@@ -132,9 +137,8 @@ function checkPath(file: string, readonly: boolean): void {
 
 function applyMigrations(db: Db, known: number): void {
   // drizzle is loaded only when there is something to migrate: most runs skip its start-up cost.
-  const require = createRequire(import.meta.url);
-  const { drizzle } = require('drizzle-orm/better-sqlite3') as typeof import('drizzle-orm/better-sqlite3');
-  const { migrate } = require('drizzle-orm/better-sqlite3/migrator') as typeof import('drizzle-orm/better-sqlite3/migrator');
+  const { drizzle } = load('drizzle-orm/better-sqlite3') as typeof import('drizzle-orm/better-sqlite3');
+  const { migrate } = load('drizzle-orm/better-sqlite3/migrator') as typeof import('drizzle-orm/better-sqlite3/migrator');
   // Two processes starting on a new file at once: drizzle reads which migrations are applied before
   // it takes the write lock, so the loser fails on tables the winner just created, or with
   // SQLITE_BUSY_SNAPSHOT when the winner committed while it waited. Read again: by then the winner's
