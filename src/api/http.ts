@@ -30,11 +30,11 @@ export interface GetOptions {
 
 // One pool of kept-alive connections per protocol for the whole process: pages reuse connections.
 // node:https (and TLS with it) loads only for an https URL: a few milliseconds of every other run.
-const httpAgent = new http.Agent({ keepAlive: true });
+const plain = { module: http, agent: new http.Agent({ keepAlive: true }) };
 let secure: { module: typeof https; agent: https.Agent } | undefined;
 
 function transportFor(protocol: string): { module: typeof http | typeof https; agent: http.Agent } | null {
-  if (protocol === 'http:') return { module: http, agent: httpAgent };
+  if (protocol === 'http:') return plain;
   if (protocol !== 'https:') return null;
   if (secure === undefined) {
     const module = createRequire(import.meta.url)('node:https') as typeof https;
@@ -126,11 +126,8 @@ function decoded(response: http.IncomingMessage, fail: (error: Error) => void): 
         : encoding === 'br'
           ? createBrotliDecompress({ finishFlush: constants.BROTLI_OPERATION_FLUSH })
           : null;
-  if (decoder === null) {
-    response.on('error', fail);
-    return response;
-  }
   response.on('error', fail);
+  if (decoder === null) return response;
   decoder.on('error', fail);
   return response.pipe(decoder);
 }
