@@ -179,12 +179,15 @@ export function query<T = Record<string, unknown>>(dbPath: string, sql: string, 
 /** The contract's rule for secret-named keys, written out here independently of src/. */
 export const SECRET_NAME = /secret|password|token|api[-_]?key/i;
 
-/** What a JSON value should look like once stored: every secret-named key holds "[REDACTED]". */
-export function expectedRedaction(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expectedRedaction);
-  if (value === null || typeof value !== 'object') return value;
+/**
+ * What a JSON value should look like once stored: every string under a secret-named key (at any
+ * depth below it) holds "[REDACTED]"; numbers, booleans and null are kept.
+ */
+export function expectedRedaction(value: unknown, underSecret = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => expectedRedaction(item, underSecret));
+  if (value === null || typeof value !== 'object') return underSecret && typeof value === 'string' ? '[REDACTED]' : value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, SECRET_NAME.test(key) ? '[REDACTED]' : expectedRedaction(inner)]),
+    Object.entries(value).map(([key, inner]) => [key, expectedRedaction(inner, underSecret || SECRET_NAME.test(key))]),
   );
 }
 

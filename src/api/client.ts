@@ -99,22 +99,21 @@ export function classifyThrown(error: unknown, host: string, timeoutMs: number):
   if (code !== undefined && /CERT|TLS|SSL|UNABLE_TO_VERIFY|INVALID_CA|HOSTNAME_MISMATCH/.test(code)) {
     return new ApiRequestError(`cannot reach ${host}: TLS certificate problem (${code})`, 'fatal', null, null, { cause: error });
   }
-  // A URL this client cannot use stays unusable; any other failure of the socket, the HTTP framing
+  // A URL this client cannot use stays unusable, and so does an answer too large to read; any other failure of the socket, the HTTP framing
   // or the compression (a reset, a refused connection, a cut-off or garbled body) may heal.
-  const retriable = code !== 'ERR_INVALID_PROTOCOL' && code !== 'ERR_INVALID_URL';
+  const retriable = code !== 'ERR_INVALID_PROTOCOL' && code !== 'ERR_INVALID_URL' && code !== 'ERR_BODY_TOO_LARGE';
   return new ApiRequestError(`cannot reach ${host}: ${detail}`, retriable ? 'retriable' : 'fatal', null, null, { cause: error });
 }
 
+/**
+ * The shape of a list response: `data` an array, `meta` an object. Its numbers are checked by the
+ * sync (plan.ts `checkPage`), which can name the field and the page; a body without this shape (a
+ * proxy's JSON error page, say) is retried like any other body that is not the API's.
+ */
 function isListResponse(body: unknown): body is SessionListResponse {
-  if (body === null || typeof body !== 'object') return false;
+  if (!isObject(body)) return false;
   const { data, meta } = body as Partial<SessionListResponse>;
-  return (
-    Array.isArray(data) &&
-    meta !== null &&
-    typeof meta === 'object' &&
-    Number.isSafeInteger(meta.total) &&
-    Number.isSafeInteger(meta.lastPage)
-  );
+  return Array.isArray(data) && isObject(meta);
 }
 
 function isObject(body: unknown): body is Record<string, unknown> {

@@ -28,6 +28,12 @@ export interface GetOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The largest body read (decompressed). A page of 100 sessions is about 250 KB; anything near this
+ * is not an answer of the API, and reading it whole would let a server decide our memory.
+ */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 // One pool of kept-alive connections per protocol for the whole process: pages reuse connections.
 // node:https (and TLS with it) loads only for an https URL: a few milliseconds of every other run.
 const plain = { module: http, agent: new http.Agent({ keepAlive: true }) };
@@ -83,7 +89,15 @@ export function httpGet(url: URL, options: GetOptions): Promise<HttpResponse> {
         (response) => {
           const body = decoded(response, fail);
           const chunks: Buffer[] = [];
-          body.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let bytes = 0;
+          body.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (bytes > MAX_BODY_BYTES) {
+              fail(Object.assign(new Error(`the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`), { code: 'ERR_BODY_TOO_LARGE' }));
+              return;
+            }
+            chunks.push(chunk);
+          });
           body.on('end', () => {
             // A connection closed before Content-Length (or the last chunk) came in is not an answer.
             if (!response.complete) return fail(truncated());

@@ -88,35 +88,48 @@ export function isSecretKey(key: string): boolean {
   return secret;
 }
 
-function redactingReplacer(key: string, value: unknown): unknown {
-  return isSecretKey(key) ? REDACTED : value;
-}
+const NOTHING: ReadonlySet<string> = new Set();
 
 /**
- * `value` as JSON text in which every object key matching {@link SECRET_KEY}, at any depth, holds
- * "[REDACTED]". Key order is kept. Redacting while stringifying avoids copying the object first;
- * a value without such a key (most of them) takes JSON.stringify's fast path, without a replacer.
+ * `value` as JSON text under the contract's redaction rule, the one rule for every JSON the tool
+ * stores: a **string** that sits under a key matching {@link SECRET_KEY}, at any depth below it,
+ * becomes "[REDACTED]"; numbers, booleans and null are kept as sent (`llmConfig.maxTokens` stays
+ * 4096); objects and arrays are walked. Top-level keys in `spared` are left alone (the schema's own
+ * fields, such as `apiKeyId`, are identifiers, not secrets); `underSecret` says `value` itself sits
+ * under a secret-named key. Key order is kept.
+ *
+ * Redacting while stringifying avoids copying the object first; a value without any secret-named
+ * key (many of them) takes JSON.stringify's fast path, without a replacer.
  */
-export function redactedJson(value: unknown): string {
-  return hasSecretKey(value) ? JSON.stringify(value, redactingReplacer) : JSON.stringify(value);
+export function redactedJson(value: unknown, spared: ReadonlySet<string> = NOTHING, underSecret = false): string {
+  if (underSecret && typeof value === 'string') return REDACTED_JSON;
+  if (!underSecret && !hasSecretKey(value, spared)) return JSON.stringify(value) ?? 'null';
+  // Objects reached through a secret-named key: every string inside them is redacted too.
+  const secretHolders = new WeakSet<object>();
+  const root = value;
+  if (underSecret && value !== null && typeof value === 'object') secretHolders.add(value);
+  return (
+    JSON.stringify(value, function (this: unknown, key: string, inner: unknown) {
+      if (this === root && spared.has(key)) return inner;
+      if (!isSecretKey(key) && !secretHolders.has(this as object)) return inner;
+      if (typeof inner === 'string') return REDACTED;
+      if (inner !== null && typeof inner === 'object') secretHolders.add(inner);
+      return inner;
+    }) ?? 'null'
+  );
 }
 
-/** True if an object key at any depth of `value` (a JSON value) is a secret one. */
-function hasSecretKey(value: unknown): boolean {
+/** True if an object key at any depth of `value` (a JSON value) is a secret one, top-level `spared` ones aside. */
+function hasSecretKey(value: unknown, spared: ReadonlySet<string> = NOTHING): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
     for (const item of value) if (hasSecretKey(item)) return true;
     return false;
   }
   for (const key of Object.keys(value)) {
-    if (isSecretKey(key) || hasSecretKey((value as Record<string, unknown>)[key])) return true;
+    if ((isSecretKey(key) && !spared.has(key)) || hasSecretKey((value as Record<string, unknown>)[key])) return true;
   }
   return false;
-}
-
-/** A deep copy of `value` with the same redaction as {@link redactedJson}. */
-export function redact(value: unknown): unknown {
-  return JSON.parse(redactedJson(value) ?? 'null');
 }
 
 const TIME_FIELDS = ['startTime', 'endTime', 'createdAt', 'updatedAt'] as const;
@@ -194,22 +207,13 @@ export function parseSession(input: unknown): ParsedSession {
     const value = raw[key];
     if (value === undefined) continue;
     let text: string;
-    if (typeof value === 'string') {
-      if (key === 'startTime') text = quoted(startTime!);
-      else if (key === 'endTime') text = quoted(endTime!);
-      else if (key === 'createdAt') text = quoted(createdAt!);
-      else if (key === 'updatedAt') text = quoted(updatedAt!);
-      else if (!KNOWN_FIELDS.has(key) && isSecretKey(key)) text = REDACTED_JSON;
-      else text = JSON.stringify(value);
-    } else if (key === 'clientMetadata' && clientMetadata !== null) {
-      text = clientMetadata;
-    } else if (key === 'personaConfig' && personaConfig !== null) {
-      text = personaConfig;
-    } else if (!KNOWN_FIELDS.has(key) && isSecretKey(key)) {
-      text = REDACTED_JSON;
-    } else {
-      text = redactedJson(value);
-    }
+    if (key === 'startTime' && startTime !== null) text = quoted(startTime);
+    else if (key === 'endTime' && endTime !== null) text = quoted(endTime);
+    else if (key === 'createdAt') text = quoted(createdAt!);
+    else if (key === 'updatedAt' && updatedAt !== null) text = quoted(updatedAt);
+    else if (key === 'clientMetadata' && clientMetadata !== null) text = clientMetadata;
+    else if (key === 'personaConfig' && personaConfig !== null) text = personaConfig;
+    else text = redactedJson(value, undefined, !KNOWN_FIELDS.has(key) && isSecretKey(key));
     json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
   }
   json += '}';
@@ -263,11 +267,5 @@ function reject(reason: string, id: string | null, raw: unknown): ParsedSession 
 
 /** A whole record as redacted JSON, sparing the top-level fields the schema lists (such as `apiKeyId`). */
 function redactRecord(raw: unknown): string {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return redactedJson(raw) ?? 'null';
-  return (
-    JSON.stringify(raw, function (this: unknown, key: string, value: unknown) {
-      if (this === raw && KNOWN_FIELDS.has(key)) return value;
-      return isSecretKey(key) ? REDACTED : value;
-    }) ?? 'null'
-  );
+  return redactedJson(raw, raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? KNOWN_FIELDS : undefined);
 }

@@ -4,7 +4,7 @@
  */
 import { commonConfig } from '../config.js';
 import { openForReading, type Db } from '../store/db.js';
-import { isLockStale, type LockHolder } from '../store/runs.js';
+import { isLockStale, type LockHolder } from '../store/lock.js';
 import type { CommandContext } from './context.js';
 
 /** The numbers `status` reports. */

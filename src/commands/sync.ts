@@ -2,16 +2,15 @@
  * `anam-sync sync`: settle the config, open the database, take the lock, run, print the summary.
  * Signals stop the run after the page in hand; a second signal exits at once.
  */
-import { ExitCode, InterruptedError, SyncError, messageOf } from '../errors.js';
+import { ExitCode, InterruptedError, messageOf } from '../errors.js';
 import { syncConfig } from '../config.js';
 import { createProgressBar } from '../progress.js';
 import { analyzeIfLarge } from '../store/analyze.js';
 import { asDatabaseError, openDatabase, type Db } from '../store/db.js';
-import { abandonLeftoverRuns, acquireLock } from '../store/runs.js';
-import { prepareSync, type SyncReport } from '../sync/run.js';
+import { acquireLock, LOCK_HEARTBEAT_MS, LockLostError, type SyncLock } from '../store/lock.js';
+import { abandonLeftoverRuns } from '../store/runs.js';
+import { prepareSync, type SyncOutcome, type SyncReport } from '../sync/run.js';
 import { loggerFor, type CommandContext } from './context.js';
-
-const HEARTBEAT_MS = 10_000;
 
 export async function syncCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
   const warnings: string[] = [];
@@ -65,30 +64,38 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let heartbeat: NodeJS.Timeout | undefined;
-  let lock: ReturnType<typeof acquireLock> | undefined;
+  let lock: SyncLock | undefined;
   try {
     lock = acquireLock(db, new Date());
     const held = lock;
     heartbeat = setInterval(() => {
       try {
-        held.heartbeat(new Date().toISOString());
+        // Another sync took the lock over (this one stalled past the expiry): stop before writing
+        // again. Every write checks the lock's token too, so none slips in before this fires.
+        if (!held.heartbeat(new Date().toISOString())) stop.abort(new LockLostError());
       } catch (error) {
         // A missed beat (the database busy for long, a full disk) is not worth the run: the lock
         // only expires after two minutes without one, and the run's own writes report real trouble.
         log.warn(`could not renew the sync lock: ${messageOf(asDatabaseError(error, config.db))}`);
       }
-    }, HEARTBEAT_MS);
+    }, LOCK_HEARTBEAT_MS);
     heartbeat.unref();
     const abandoned = abandonLeftoverRuns(db, new Date().toISOString());
     if (abandoned > 0) log.warn(`marked ${abandoned} run(s) left running by a killed process as abandoned`);
 
-    let report: SyncReport;
+    let outcome: SyncOutcome;
     try {
-      report = await prepared.run(db);
+      outcome = await prepared.run(db, lock.token);
     } finally {
       progress.done();
     }
+    const { report, error } = outcome;
     if (config.json) stdout.write(`${JSON.stringify(report)}\n`);
+    if (error instanceof InterruptedError) {
+      log.warn(messageOf(error));
+      return error.exitCode;
+    }
+    if (error !== null) throw error;
     log.info(summaryLine(report));
     // Fresh planner statistics keep the analysts' per-day and per-persona queries on their indexes.
     // The run has succeeded already: a failure here is worth a warning, not a failed exit.
@@ -100,13 +107,6 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     }
     return ExitCode.ok;
   } catch (error) {
-    if (config.json && error instanceof SyncError && error.report !== undefined) {
-      stdout.write(`${JSON.stringify(error.report)}\n`);
-    }
-    if (error instanceof InterruptedError) {
-      log.warn(messageOf(error));
-      return error.exitCode;
-    }
     throw asDatabaseError(error, config.db);
   } finally {
     // Nothing is in flight after a run; before one (the lock was held) page 1 may still be.

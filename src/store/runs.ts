@@ -1,11 +1,8 @@
 /**
- * Run records (`sync_runs`), bookmarks per scope (`sync_state`) and the one-sync-per-database lock
- * (`sync_lock`). Small verb-named functions over prepared SQL, testable without any HTTP.
+ * Run records (`sync_runs`) and bookmarks per scope (`sync_state`). Small verb-named functions over
+ * prepared SQL, testable without any HTTP. The sync lock is in lock.ts.
  */
-import { hostname } from 'node:os';
 import type { SessionFilters } from '../api/types.js';
-import { LockedError } from '../errors.js';
-import { isAlive } from '../process.js';
 import type { Db } from './db.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'abandoned';
@@ -33,6 +30,9 @@ export interface Bookmark {
   lastFullSyncAt: string | null;
   lastFullRunId: number | null;
   lastRunId: number | null;
+  /** The count difference a full scan left (see schema.ts `countResidual`), or null. */
+  countResidual: number | null;
+  residualSince: string | null;
 }
 
 /** The key of a set of filters: '' when unfiltered, else its filters in a fixed order. */
@@ -93,7 +93,8 @@ export function readBookmark(db: Db, scope: string): Bookmark | null {
   const row = db
     .prepare(
       `SELECT scope, newest_created_at AS newestCreatedAt, last_complete_at AS lastCompleteAt,
-         last_full_sync_at AS lastFullSyncAt, last_full_run_id AS lastFullRunId, last_run_id AS lastRunId
+         last_full_sync_at AS lastFullSyncAt, last_full_run_id AS lastFullRunId, last_run_id AS lastRunId,
+         count_residual AS countResidual, residual_since AS residualSince
        FROM sync_state WHERE scope = ?`,
     )
     .get(scope) as Bookmark | undefined;
@@ -102,25 +103,31 @@ export function readBookmark(db: Db, scope: string): Bookmark | null {
 
 /**
  * Moves a scope's bookmarks after a complete run. The newest createdAt never moves backwards;
- * the full-sync time moves only after a complete full scan.
+ * the full-sync time moves only after a complete full scan. The residual is the run's (null: the
+ * counts agreed); its start time stays while its value does.
  */
 export function advanceBookmark(
   db: Db,
   filters: SessionFilters,
-  update: { newestCreatedAt: string | null; completeAt: string; fullSync: boolean; runId: number },
+  update: { newestCreatedAt: string | null; completeAt: string; fullSync: boolean; runId: number; residual: number | null },
 ): void {
   db.prepare(
     `INSERT INTO sync_state (scope, persona_id, api_key_id, search, newest_created_at, last_complete_at,
-       last_full_sync_at, last_full_run_id, last_run_id)
+       last_full_sync_at, last_full_run_id, last_run_id, count_residual, residual_since)
      VALUES (@scope, @personaId, @apiKeyId, @search, @newest, @completeAt,
-       CASE WHEN @full THEN @completeAt END, CASE WHEN @full THEN @runId END, @runId)
+       CASE WHEN @full THEN @completeAt END, CASE WHEN @full THEN @runId END, @runId,
+       @residual, CASE WHEN @residual IS NOT NULL THEN @completeAt END)
      ON CONFLICT (scope) DO UPDATE SET
        newest_created_at = CASE WHEN newest_created_at IS NULL OR excluded.newest_created_at > newest_created_at
                                 THEN excluded.newest_created_at ELSE newest_created_at END,
        last_complete_at = excluded.last_complete_at,
        last_full_sync_at = CASE WHEN @full THEN excluded.last_complete_at ELSE last_full_sync_at END,
        last_full_run_id = CASE WHEN @full THEN excluded.last_run_id ELSE last_full_run_id END,
-       last_run_id = excluded.last_run_id`,
+       last_run_id = excluded.last_run_id,
+       residual_since = CASE WHEN excluded.count_residual IS NULL THEN NULL
+                             WHEN count_residual IS excluded.count_residual THEN residual_since
+                             ELSE excluded.residual_since END,
+       count_residual = excluded.count_residual`,
   ).run({
     scope: scopeKey(filters),
     personaId: filters.personaId ?? null,
@@ -130,62 +137,6 @@ export function advanceBookmark(
     completeAt: update.completeAt,
     full: update.fullSync ? 1 : 0,
     runId: update.runId,
+    residual: update.residual,
   });
-}
-
-/** The holder of the sync lock, as stored. */
-export interface LockHolder {
-  pid: number;
-  hostname: string;
-  startedAt: string;
-  heartbeatAt: string;
-}
-
-/** A held lock: beat it now and then, release it at the end. */
-export interface SyncLock {
-  heartbeat(now: string): void;
-  release(): void;
-}
-
-/** A lock whose heartbeat is older than this is taken over even if its pid looks alive. */
-export const LOCK_EXPIRY_MS = 120_000;
-
-/** Whether a lock's holder is gone: its pid is dead on this host, or its heartbeat expired. */
-export function isLockStale(holder: LockHolder, now: Date, expireMs: number = LOCK_EXPIRY_MS): boolean {
-  const deadHere = holder.hostname === hostname() && holder.pid !== process.pid && !isAlive(holder.pid);
-  return deadHere || now.getTime() - Date.parse(holder.heartbeatAt) > expireMs;
-}
-
-/**
- * Takes the one-sync-per-database lock, or throws LockedError naming the holder. A holder that is
- * gone (see {@link isLockStale}) is taken over.
- */
-export function acquireLock(db: Db, now: Date, expireMs: number = LOCK_EXPIRY_MS): SyncLock {
-  const host = hostname();
-  const take = db.transaction(() => {
-    const holder = db
-      .prepare(`SELECT pid, hostname, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM sync_lock WHERE id = 1`)
-      .get() as LockHolder | undefined;
-    if (holder) {
-      if (!isLockStale(holder, now, expireMs)) {
-        throw new LockedError(
-          `another sync holds this database (pid ${holder.pid} on ${holder.hostname}, started ${holder.startedAt}); nothing was changed`,
-        );
-      }
-    }
-    const iso = now.toISOString();
-    db.prepare(
-      `INSERT INTO sync_lock (id, pid, hostname, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, hostname = excluded.hostname,
-         started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, run_id = NULL`,
-    ).run(process.pid, host, iso, iso);
-  });
-  // IMMEDIATE: two processes reading "free" at once cannot both write it.
-  take.immediate();
-  const beat = db.prepare(`UPDATE sync_lock SET heartbeat_at = ? WHERE id = 1 AND pid = ?`);
-  const release = db.prepare(`DELETE FROM sync_lock WHERE id = 1 AND pid = ?`);
-  return {
-    heartbeat: (iso) => void beat.run(iso, process.pid),
-    release: () => void release.run(process.pid),
-  };
 }

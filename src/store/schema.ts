@@ -114,7 +114,30 @@ export const syncState = sqliteTable('sync_state', {
   lastFullSyncAt: text('last_full_sync_at'),
   lastFullRunId: integer('last_full_run_id'),
   lastRunId: integer('last_run_id'),
+  /**
+   * The API's count minus what its pages listed, left after a full scan could not close it (null:
+   * none). While a later run finds the same difference, it is not repaired again.
+   */
+  countResidual: integer('count_residual'),
+  /** When the residual was first recorded with its current value. */
+  residualSince: text('residual_since'),
 });
+
+/**
+ * Which sessions the API listed under a filtered scope (never the unfiltered one: that is every
+ * session). The scope's count is checked against these, not against a local guess of how the API
+ * matches `search`. `run_id` is the last run that listed the id; a complete full scan of the scope
+ * removes the members it did not list.
+ */
+export const scopeMembers = sqliteTable(
+  'scope_members',
+  {
+    scope: text('scope').notNull(),
+    id: text('id').notNull(),
+    runId: integer('run_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.id] })],
+);
 
 /**
  * The one-sync-per-database lock: at most one row (`id` = 1). A holder whose pid is gone, or whose
@@ -127,6 +150,11 @@ export const syncLock = sqliteTable('sync_lock', {
   startedAt: text('started_at').notNull(),
   heartbeatAt: text('heartbeat_at').notNull(),
   runId: integer('run_id'),
+  /**
+   * Random per acquisition: heartbeats, writes and the release match on it, so a process whose lock
+   * was taken over (it stalled past the expiry) can tell and stops before writing again.
+   */
+  token: text('token'),
 });
 
 /** `export --since-last NAME`: the newest `last_synced_at` each named export has shipped. */

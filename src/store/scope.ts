@@ -1,43 +1,29 @@
 /**
- * Questions about the stored sessions of one scope (a set of filters), asked the way the API
- * filters: persona and API key exactly, `search` as a case-insensitive substring of id or label.
+ * Questions about the stored sessions of one scope, by its scope key (see runs.ts `scopeKey`):
+ * '' is every session; a filtered scope is the sessions its own list responses named
+ * (`scope_members`), never a local guess at how the API matches its filters.
  */
-import type { SessionFilters } from '../api/types.js';
 import type { Db } from './db.js';
 
-/** A WHERE fragment over `sessions` (aliased `s`, or `prefix`) for a scope, with its parameters. */
-export function scopeCondition(filters: SessionFilters, column: (name: string) => string = (name) => `s.${name}`): { sql: string; params: string[] } {
-  const clauses: string[] = [];
-  const params: string[] = [];
-  if (filters.personaId !== undefined) {
-    clauses.push(`${column('persona_id')} = ?`);
-    params.push(filters.personaId);
-  }
-  if (filters.apiKeyId !== undefined) {
-    clauses.push(`${column('api_key_id')} = ?`);
-    params.push(filters.apiKeyId);
-  }
-  if (filters.search !== undefined) {
-    clauses.push(`(instr(lower(${column('id')}), lower(?)) > 0 OR instr(lower(coalesce(${column('client_label')}, '')), lower(?)) > 0)`);
-    params.push(filters.search, filters.search);
-  }
-  return { sql: clauses.length > 0 ? clauses.join(' AND ') : '1', params };
+/** A WHERE fragment over `sessions s` that keeps the scope's members, with its parameters. */
+function memberOf(scope: string, column = 's.id'): { sql: string; params: string[] } {
+  if (scope === '') return { sql: '1', params: [] };
+  return { sql: `${column} IN (SELECT id FROM scope_members WHERE scope = ?)`, params: [scope] };
 }
 
 /** Stored sessions of the scope that are not marked deleted. */
-export function countLive(db: Db, filters: SessionFilters): number {
-  const where = scopeCondition(filters);
+export function countLive(db: Db, scope: string): number {
+  const where = memberOf(scope);
   return db.prepare(`SELECT count(*) FROM sessions s WHERE s.deleted_at IS NULL AND ${where.sql}`).pluck().get(...where.params) as number;
 }
 
 /**
  * Records of the scope the API lists but validation rejected, seen since run `sinceRunId` and never
- * stored since: the API counts them, the sessions table cannot.
+ * stored since: the API counts them, the sessions table cannot. In a filtered scope only records
+ * with an id can be told apart as members.
  */
-export function countRejected(db: Db, filters: SessionFilters, sinceRunId: number): number {
-  const where = scopeCondition(filters, (name) =>
-    name === 'id' ? 'r.session_id' : `json_extract(r.raw, '$.${camel(name)}')`,
-  );
+export function countRejected(db: Db, scope: string, sinceRunId: number): number {
+  const where = memberOf(scope, 'r.session_id');
   return db
     .prepare(
       `SELECT count(DISTINCT coalesce(r.session_id, r.raw)) FROM rejected_records r
@@ -48,16 +34,12 @@ export function countRejected(db: Db, filters: SessionFilters, sinceRunId: numbe
     .get(sinceRunId, ...where.params) as number;
 }
 
-function camel(column: string): string {
-  return column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-}
-
 /**
  * Ids of live sessions of the scope, stored before `runStartedAt`, that this run has not read
  * (the `seen` temp table), optionally only the open ones (no end time).
  */
-export function unseenLiveIds(db: Db, filters: SessionFilters, runStartedAt: string, onlyOpen: boolean): string[] {
-  const where = scopeCondition(filters);
+export function unseenLiveIds(db: Db, scope: string, runStartedAt: string, onlyOpen: boolean): string[] {
+  const where = memberOf(scope);
   return db
     .prepare(
       // The open ones are a handful among many: their partial index, not a scan of the live ones.

@@ -8,6 +8,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { ParsedSession, SessionRow } from '../api/session.js';
 import type { Db } from './db.js';
+import { fence } from './lock.js';
 
 /** What a page did to the database. */
 export interface WriteCounts {
@@ -33,9 +34,18 @@ export function addCounts(a: WriteCounts, b: WriteCounts): void {
 
 type Verdict = 'update' | 'unchanged' | 'stale';
 
+/** Options of a {@link SessionWriter}. */
+export interface SessionWriterOptions {
+  /** The sync lock's token: every write first checks the lock still carries it (null: no check). */
+  lockToken?: string | null;
+}
+
 /** Prepared statements for writing sessions; build once per run, use for every page. */
 export class SessionWriter {
   readonly #db: Db;
+  readonly #checkFence: () => void;
+  readonly #member: Statement;
+  readonly #pruneMembers: Statement;
   readonly #verdict: Statement<{ id: string; updated_at: string | null; json: string }, Verdict>;
   readonly #insert: Statement;
   readonly #update: Statement;
@@ -46,10 +56,18 @@ export class SessionWriter {
   readonly #markDeleted: Statement;
   readonly #revive: Statement;
   readonly #markSeen: Statement;
-  readonly #writePage: (records: ParsedSession[], runId: number, now: string) => WriteCounts;
+  readonly #writePage: (records: ParsedSession[], runId: number, now: string, scope: string) => WriteCounts;
+  readonly #markDeletedFenced: (id: string, now: string) => boolean;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: SessionWriterOptions = {}) {
     this.#db = db;
+    this.#checkFence = fence(db, options.lockToken ?? null);
+    // What a filtered scope's list responses named (scope.ts counts the scope from these).
+    this.#member = db.prepare(
+      `INSERT INTO scope_members (scope, id, run_id) SELECT ?, value, ? FROM json_each(?) WHERE true
+       ON CONFLICT (scope, id) DO UPDATE SET run_id = excluded.run_id`,
+    );
+    this.#pruneMembers = db.prepare(`DELETE FROM scope_members WHERE scope = ? AND run_id < ?`);
     // Ids of sessions stored before this run that it read; reconciliation asks which were not. A
     // temp table lives on disk beside the connection, so memory does not grow with the session count.
     db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)');
@@ -109,26 +127,41 @@ export class SessionWriter {
     this.#markDeleted = db.prepare(
       `UPDATE sessions SET deleted_at = @now, last_synced_at = @now WHERE id = @id AND deleted_at IS NULL`,
     );
-    this.#writePage = db.transaction((records: ParsedSession[], runId: number, now: string) => this.#write(records, runId, now));
+    this.#writePage = db.transaction((records: ParsedSession[], runId: number, now: string, scope: string) =>
+      this.#write(records, runId, now, scope),
+    );
+    this.#markDeletedFenced = db.transaction((id: string, now: string) => {
+      this.#checkFence();
+      return this.#markDeleted.run({ id, now }).changes > 0;
+    });
   }
 
-  /** Writes one page of parsed records in one transaction and says what they did. */
-  writePage(records: ParsedSession[], runId: number, now: string): WriteCounts {
-    return this.#writePage(records, runId, now);
+  /**
+   * Writes one page of parsed records in one transaction and says what they did. `scope` is the
+   * scope key of the list response the records came from ('' for the unfiltered list or a lookup
+   * by id): a filtered scope records which ids it listed.
+   */
+  writePage(records: ParsedSession[], runId: number, now: string, scope = ''): WriteCounts {
+    return this.#writePage(records, runId, now, scope);
   }
 
   /**
    * Writes one page inside the transaction the caller holds (see writer-worker.ts: several pages per
    * commit). A throw leaves part of the page written: the caller must roll back.
    */
-  writeWithin(records: ParsedSession[], runId: number, now: string): WriteCounts {
+  writeWithin(records: ParsedSession[], runId: number, now: string, scope = ''): WriteCounts {
     if (!this.#db.inTransaction) throw new Error('writeWithin needs an open transaction');
-    return this.#write(records, runId, now);
+    return this.#write(records, runId, now, scope);
   }
 
-  #write(records: ParsedSession[], runId: number, now: string): WriteCounts {
+  #write(records: ParsedSession[], runId: number, now: string, scope: string): WriteCounts {
+    this.#checkFence();
     const counts = emptyCounts();
     const ids: string[] = [];
+    if (scope !== '') {
+      const listed = records.map((record) => (record.ok ? record.row.id : record.id)).filter((id) => id !== null);
+      this.#member.run(scope, runId, JSON.stringify(listed));
+    }
     for (const record of records) {
       if (!record.ok) {
         if (this.#reseen.run(runId, now, record.raw, record.reason).changes === 0) {
@@ -146,7 +179,13 @@ export class SessionWriter {
 
   /** Marks a session gone (the API answered 404); the row stays. True if it was live before. */
   markDeleted(id: string, now: string): boolean {
-    return this.#markDeleted.run({ id, now }).changes > 0;
+    return this.#markDeletedFenced(id, now);
+  }
+
+  /** After a complete full scan of a filtered scope (run `runId`): forgets members it did not list. */
+  pruneMembers(scope: string, runId: number): void {
+    this.#checkFence();
+    this.#pruneMembers.run(scope, runId);
   }
 
   /** Applies the upsert rule to one session; true when it was new. */

@@ -12,17 +12,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './db.js';
-import { unseenLiveIds } from './scope.js';
-import { saveCounters } from './runs.js';
-import { SessionWriter, type WriteCounts } from './upsert.js';
-import { PAGES_PER_TRANSACTION, type WriterAnswer, type WriterRequest } from './writer.js';
+import type { WriteCounts } from './upsert.js';
+import { PAGES_PER_TRANSACTION, writerOps, type WriterAnswer, type WriterData, type WriterRequest } from './writer.js';
 
 const MAX_OPEN_MS = 100;
 const IDLE_MS = 10;
 
 const port = parentPort!;
-const db = openDatabase((workerData as { path: string }).path);
-const writer = new SessionWriter(db);
+const { path, lockToken } = workerData as WriterData;
+const db = openDatabase(path);
+const ops = writerOps(db, lockToken);
 const begin = db.prepare('BEGIN');
 const commit = db.prepare('COMMIT');
 
@@ -43,7 +42,7 @@ port.on('message', (request: WriterRequest) => {
       begin.run();
       openedAt = performance.now();
     }
-    group.push({ id: request.id, counts: writer.writeWithin(...request.args) });
+    group.push({ id: request.id, counts: ops.writer.writeWithin(...request.args) });
   } catch (error) {
     // Part of the page may be written: the whole group rolls back and fails with it.
     failGroup([...group.map((page) => page.id), request.id], error);
@@ -96,13 +95,15 @@ function answer(id: number, work: () => unknown): void {
 function handle(request: Exclude<WriterRequest, { op: 'writePage' }>): unknown {
   switch (request.op) {
     case 'markDeleted':
-      return writer.markDeleted(...request.args);
+      return ops.markDeleted(...request.args);
     case 'unseenLiveIds':
-      return unseenLiveIds(db, ...request.args);
+      return ops.unseenLiveIds(...request.args);
     case 'resetSeen':
-      return writer.resetSeen();
+      return ops.resetSeen();
+    case 'pruneMembers':
+      return ops.pruneMembers(...request.args);
     case 'saveCounters':
-      return saveCounters(db, ...request.args);
+      return ops.saveCounters(...request.args);
     case 'close':
       db.close();
       return null;

@@ -5,36 +5,61 @@
  * transaction; the worker commits the pages that arrive together in one (see writer-worker.ts).
  * Both keep the ids they have seen on their own connection, and save the run's progress there too:
  * a write on another connection would have to wait for the worker's open transaction.
+ *
+ * {@link WriterOps} is the protocol: the same operations run on the caller's connection or, as typed
+ * messages, in the thread.
  */
 import { Worker } from 'node:worker_threads';
 import type { ParsedSession } from '../api/session.js';
-import type { SessionFilters } from '../api/types.js';
 import type { Db } from './db.js';
+import { LOCK_LOST, LockLostError } from './lock.js';
 import { saveCounters, type RunCounters, type RunMode } from './runs.js';
 import { unseenLiveIds } from './scope.js';
 import { SessionWriter, type WriteCounts } from './upsert.js';
 
-/** The writes a sync makes per page or per looked-up session. */
-export interface PageWriter {
-  writePage(records: ParsedSession[], runId: number, now: string): Promise<WriteCounts>;
-  markDeleted(id: string, now: string): Promise<boolean>;
+/** The writes (and the one read) a sync makes on the connection that writes its pages. */
+export interface WriterOps {
+  /** One page of a list response (scope: its scope key) or one looked-up session (scope ''). */
+  writePage(records: ParsedSession[], runId: number, now: string, scope: string): WriteCounts;
+  markDeleted(id: string, now: string): boolean;
   /** Live sessions of the scope stored before the run that this writer has not seen. */
-  unseenLiveIds(filters: SessionFilters, runStartedAt: string, onlyOpen: boolean): Promise<string[]>;
-  resetSeen(): Promise<void>;
+  unseenLiveIds(scope: string, runStartedAt: string, onlyOpen: boolean): string[];
+  resetSeen(): void;
+  /** After a complete full scan of a filtered scope: forgets the members it did not list. */
+  pruneMembers(scope: string, runId: number): void;
   /** Saves the run's counters so far (its progress, for `status` and after a kill). */
-  saveCounters(runId: number, counters: RunCounters, mode: RunMode): Promise<void>;
-  close(): Promise<void>;
+  saveCounters(runId: number, counters: RunCounters, mode: RunMode): void;
+}
+
+/** {@link WriterOps}, answered asynchronously, plus the end of the writer. */
+export type PageWriter = {
+  [K in keyof WriterOps]: (...args: Parameters<WriterOps[K]>) => Promise<ReturnType<WriterOps[K]>>;
+} & { close(): Promise<void> };
+
+/** The operations on one connection. `lockToken` fences every write (see lock.ts). */
+export function writerOps(db: Db, lockToken: string | null): WriterOps & { writer: SessionWriter } {
+  const writer = new SessionWriter(db, { lockToken });
+  return {
+    writer,
+    writePage: (records, runId, now, scope) => writer.writePage(records, runId, now, scope),
+    markDeleted: (id, now) => writer.markDeleted(id, now),
+    unseenLiveIds: (scope, runStartedAt, onlyOpen) => unseenLiveIds(db, scope, runStartedAt, onlyOpen),
+    resetSeen: () => writer.resetSeen(),
+    pruneMembers: (scope, runId) => writer.pruneMembers(scope, runId),
+    saveCounters: (runId, counters, mode) => saveCounters(db, runId, counters, mode),
+  };
 }
 
 /** Writes on the caller's connection, in this thread. */
-export function localWriter(db: Db): PageWriter {
-  const writer = new SessionWriter(db);
+export function localWriter(db: Db, lockToken: string | null = null): PageWriter {
+  const ops = writerOps(db, lockToken);
   return {
-    writePage: async (records, runId, now) => writer.writePage(records, runId, now),
-    markDeleted: async (id, now) => writer.markDeleted(id, now),
-    unseenLiveIds: async (filters, runStartedAt, onlyOpen) => unseenLiveIds(db, filters, runStartedAt, onlyOpen),
-    resetSeen: async () => writer.resetSeen(),
-    saveCounters: async (runId, counters, mode) => saveCounters(db, runId, counters, mode),
+    writePage: async (...args) => ops.writePage(...args),
+    markDeleted: async (...args) => ops.markDeleted(...args),
+    unseenLiveIds: async (...args) => ops.unseenLiveIds(...args),
+    resetSeen: async () => ops.resetSeen(),
+    pruneMembers: async (...args) => ops.pruneMembers(...args),
+    saveCounters: async (...args) => ops.saveCounters(...args),
     close: async () => {},
   };
 }
@@ -45,19 +70,22 @@ export function localWriter(db: Db): PageWriter {
  */
 export const PAGES_PER_TRANSACTION = 16;
 
-/** A request to the writer thread and its answer. */
+/** What the thread is started with. */
+export interface WriterData {
+  path: string;
+  lockToken: string | null;
+}
+
+/** A request to the writer thread. */
 export type WriterRequest =
-  | { id: number; op: 'writePage'; args: [ParsedSession[], number, string] }
-  | { id: number; op: 'markDeleted'; args: [string, string] }
-  | { id: number; op: 'unseenLiveIds'; args: [SessionFilters, string, boolean] }
-  | { id: number; op: 'resetSeen'; args: [] }
-  | { id: number; op: 'saveCounters'; args: [number, RunCounters, RunMode] }
+  | { [K in keyof WriterOps]: { id: number; op: K; args: Parameters<WriterOps[K]> } }[keyof WriterOps]
   | { id: number; op: 'close'; args: [] };
+/** Its answer. */
 export type WriterAnswer = { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
 
 /** Starts a writer thread on the database file at `path` (already migrated). */
-export async function threadWriter(path: string): Promise<PageWriter> {
-  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: { path } });
+export async function threadWriter(path: string, lockToken: string | null = null): Promise<PageWriter> {
+  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: { path, lockToken } satisfies WriterData });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   let next = 1;
   let failure: Error | null = null;
@@ -66,35 +94,48 @@ export async function threadWriter(path: string): Promise<PageWriter> {
     for (const { reject } of pending.values()) reject(error);
     pending.clear();
   };
-  worker.on('message', (answer: WriterAnswer | 'ready') => {
-    if (answer === 'ready') return;
+  // Start-up ends with 'ready', or with the thread's failure: an error, or an exit before it is ready.
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error): void => {
+      worker.off('message', ready);
+      reject(error);
+    };
+    const ready = (): void => {
+      worker.off('error', fail);
+      worker.off('exit', exited);
+      resolve();
+    };
+    const exited = (code: number): void => fail(new Error(`the database writer thread stopped while starting (exit ${code})`));
+    worker.once('message', ready);
+    worker.once('error', fail);
+    worker.once('exit', exited);
+  });
+  worker.on('message', (answer: WriterAnswer) => {
     const waiting = pending.get(answer.id);
     pending.delete(answer.id);
     if (!waiting) return;
-    if ('error' in answer) waiting.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
-    else waiting.resolve(answer.result);
+    if (!('error' in answer)) waiting.resolve(answer.result);
+    else if (answer.error.code === LOCK_LOST) waiting.reject(new LockLostError());
+    else waiting.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
   });
   worker.on('error', (error) => failAll(error));
   worker.on('exit', (code) => failAll(new Error(`the database writer thread stopped (exit ${code})`)));
-  await new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-  });
 
-  const call = <T>(op: WriterRequest['op'], ...args: unknown[]): Promise<T> => {
+  const call = <K extends WriterRequest['op']>(op: K, ...args: Extract<WriterRequest, { op: K }>['args']): Promise<never> => {
     if (failure) return Promise.reject(failure);
     const id = next++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage({ id, op, args });
     });
   };
   return {
-    writePage: (records, runId, now) => call<WriteCounts>('writePage', records, runId, now),
-    markDeleted: (id, now) => call<boolean>('markDeleted', id, now),
-    unseenLiveIds: (filters, runStartedAt, onlyOpen) => call<string[]>('unseenLiveIds', filters, runStartedAt, onlyOpen),
-    resetSeen: () => call<void>('resetSeen'),
-    saveCounters: (runId, counters, mode) => call<void>('saveCounters', runId, counters, mode),
+    writePage: (...args) => call('writePage', ...args),
+    markDeleted: (...args) => call('markDeleted', ...args),
+    unseenLiveIds: (...args) => call('unseenLiveIds', ...args),
+    resetSeen: () => call('resetSeen'),
+    pruneMembers: (...args) => call('pruneMembers', ...args),
+    saveCounters: (...args) => call('saveCounters', ...args),
     close: async () => {
       if (!failure) await call('close').catch(() => {});
       await worker.terminate();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalTime, parseSession, redact, type ParsedSession } from '../../src/api/session.js';
+import { canonicalTime, parseSession, redactedJson, type ParsedSession } from '../../src/api/session.js';
 
 /** A record as the API documents it, with every field the schema lists. */
 function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -125,18 +125,25 @@ describe('canonicalTime', () => {
   });
 });
 
-describe('redact', () => {
-  it('replaces the value of every secret-named key at any depth and inside arrays', () => {
+const redact = (value: unknown): unknown => JSON.parse(redactedJson(value));
+
+describe('redactedJson', () => {
+  it('replaces the string under every secret-named key at any depth and inside arrays', () => {
     const input = {
       llmConfig: { secret_iv: 'iv', encrypted_secret: 'enc', nested: { deeper: { password: 'p' } } },
       hooks: [{ name: 'crm', api_key: 'sk-1' }, { name: 'x', 'api-key': 'sk-2', apikey: 'sk-3' }],
-      authToken: { value: 'object secrets go whole' },
+      authToken: { value: 'a string inside a secret object', list: ['sk-4', 7] },
     };
     expect(redact(input)).toEqual({
       llmConfig: { secret_iv: '[REDACTED]', encrypted_secret: '[REDACTED]', nested: { deeper: { password: '[REDACTED]' } } },
       hooks: [{ name: 'crm', api_key: '[REDACTED]' }, { name: 'x', 'api-key': '[REDACTED]', apikey: '[REDACTED]' }],
-      authToken: '[REDACTED]',
+      authToken: { value: '[REDACTED]', list: ['[REDACTED]', 7] },
     });
+  });
+
+  it('keeps numbers, booleans and null under secret-named keys (maxTokens stays 4096)', () => {
+    const input = { llmConfig: { maxTokens: 4096, tokenLimit: null, useApiKey: true, secret_iv: 'iv' } };
+    expect(redact(input)).toEqual({ llmConfig: { maxTokens: 4096, tokenLimit: null, useApiKey: true, secret_iv: '[REDACTED]' } });
   });
 
   it('matches key names whatever their case', () => {
@@ -262,6 +269,18 @@ describe('parseSession', () => {
     expect(version.tags).toEqual(['a', { refreshToken: '[REDACTED]' }]);
     expect(version.sessionSecret).toBe('[REDACTED]');
     expect(version.apiKeyId).toBe('9a8b7c6d-1111-4222-8333-444455556666');
+  });
+
+  it('keeps numbers under secret-named keys as numbers, in the columns, the version JSON and a rejected record', () => {
+    const llmConfig = { modelName: 'gpt-4o', maxTokens: 4096, secret_iv: 'iv', tokenBudget: { limit: 10, label: 'sk-x' } };
+    const parsed = accepted(parseSession(record({ personaConfig: { llmConfig }, sessionTokens: 12, authToken: 'at' })));
+    const expected = { modelName: 'gpt-4o', maxTokens: 4096, secret_iv: '[REDACTED]', tokenBudget: { limit: 10, label: '[REDACTED]' } };
+    expect(JSON.parse(parsed.row.personaConfig!)).toEqual({ llmConfig: expected });
+    const version = JSON.parse(parsed.json) as Record<string, unknown>;
+    expect(version).toMatchObject({ personaConfig: { llmConfig: expected }, sessionTokens: 12, authToken: '[REDACTED]' });
+    const rejected = parseSession(record({ personaConfig: { llmConfig }, sessionTokens: 12, createdAt: 'yesterday' }));
+    expect(rejected.ok).toBe(false);
+    expect(JSON.parse((rejected as { raw: string }).raw)).toMatchObject({ personaConfig: { llmConfig: expected }, sessionTokens: 12 });
   });
 
   it('keeps unknown fields whose names are also names of object properties', () => {
