@@ -17,8 +17,6 @@ export const ExitCode = {
 /** Base class: a failure with a message meant for the user and the exit code it maps to. */
 export class SyncError extends Error {
   readonly exitCode: number;
-  /** The summary of the run this error ended, when there was one (printed by `--json`). */
-  report?: unknown;
 
   constructor(message: string, exitCode: number = ExitCode.failed, options?: { cause?: unknown }) {
     super(message, options);

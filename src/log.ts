@@ -1,6 +1,6 @@
 /**
  * Logging on stderr: readable lines by default, one JSON object per line for log shippers,
- * errors only with --quiet, one line per request with --verbose. Nothing here ever sees the key.
+ * errors and coded warnings only with --quiet, one line per request with --verbose. Nothing here ever sees the key.
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -30,7 +30,10 @@ export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
   const clock = options.clock ?? (() => new Date());
   const emit = (level: LogLevel, message: string, fields: LogFields = {}): void => {
-    if (RANK[level] < RANK[options.level]) return;
+    // A warning with a `code` is one a person must see (an API inconsistency, a count residual):
+    // it is written whatever the level, --quiet included.
+    const forAPerson = level === 'warn' && fields.code !== undefined;
+    if (RANK[level] < RANK[options.level] && !forAPerson) return;
     if (options.format === 'json') {
       write(`${JSON.stringify({ time: clock().toISOString(), level, message, ...fields })}\n`);
       return;

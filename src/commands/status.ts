@@ -5,6 +5,7 @@
 import { commonConfig } from '../config.js';
 import { openForReading, type Db } from '../store/db.js';
 import { isLockStale, type LockHolder } from '../store/lock.js';
+import { listOpenWarnings, type OpenWarning } from '../store/warnings.js';
 import type { CommandContext } from './context.js';
 
 /** The numbers `status` reports. */
@@ -16,6 +17,8 @@ export interface StatusReport {
   lock: { pid: number; hostname: string; startedAt: string; heartbeatAt: string; stale: boolean } | null;
   lastRuns: Array<Record<string, unknown>>;
   bookmarks: Array<Record<string, unknown>>;
+  /** Warnings the last run of each scope left open (see store/warnings.ts). */
+  warnings: OpenWarning[];
 }
 
 /** Reads the status report from an open database. */
@@ -44,11 +47,12 @@ export function readStatus(db: Db, path: string): StatusReport {
   const bookmarks = db
     .prepare(
       `SELECT scope, newest_created_at AS newestCreatedAt, last_complete_at AS lastCompleteAt,
-         last_full_sync_at AS lastFullSyncAt, last_run_id AS lastRunId
+         last_full_sync_at AS lastFullSyncAt, last_run_id AS lastRunId,
+         count_residual AS countResidual, residual_since AS residualSince
        FROM sync_state ORDER BY scope`,
     )
     .all() as Array<Record<string, unknown>>;
-  return { database: path, sessions, rejectedRecords, lock, lastRuns, bookmarks };
+  return { database: path, sessions, rejectedRecords, lock, lastRuns, bookmarks, warnings: listOpenWarnings(db) };
 }
 
 export async function statusCommand({ argv, env, stdout }: CommandContext): Promise<number> {
@@ -83,6 +87,18 @@ export function formatStatus(report: StatusReport): string {
       `  ${b.scope === '' ? '(all sessions)' : String(b.scope)}: newest createdAt ${b.newestCreatedAt ?? '-'}, ` +
         `last complete ${b.lastCompleteAt ?? '-'}, last full ${b.lastFullSyncAt ?? '-'}`,
     );
+    if (b.countResidual !== null) {
+      lines.push(
+        `    warning: the API's count differs by ${b.countResidual} from what its pages list (since ${b.residualSince}); ` +
+          'a full scan could not close it',
+      );
+    }
+  }
+  if (report.warnings.length > 0) {
+    lines.push('', 'open warnings');
+    for (const w of report.warnings) {
+      lines.push(`  ${w.scope === '' ? '(all sessions)' : w.scope}: ${w.code}: ${w.message} (since ${w.firstSeenAt})`);
+    }
   }
   lines.push('', 'last runs');
   if (report.lastRuns.length === 0) lines.push('  none');

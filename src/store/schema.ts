@@ -124,6 +124,24 @@ export const syncState = sqliteTable('sync_state', {
 });
 
 /**
+ * The warnings of each scope's last run that need a person (API inconsistencies, a count residual,
+ * rejected records): one row per scope and code. A warning is logged at warn level when it is new
+ * or its message changed, and at info level while it stays the same; `status` lists these rows.
+ */
+export const openWarnings = sqliteTable(
+  'open_warnings',
+  {
+    scope: text('scope').notNull(),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    runId: integer('run_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.code] })],
+);
+
+/**
  * Which sessions the API listed under a filtered scope (never the unfiltered one: that is every
  * session). The scope's count is checked against these, not against a local guess of how the API
  * matches `search`. `run_id` is the last run that listed the id; a complete full scan of the scope

@@ -75,6 +75,8 @@ export class RunContext {
   };
   readonly notes: string[] = [];
   readonly #warnings = new Map<string, SyncWarning>();
+  /** The scope's warnings left open by its last run (code to message). */
+  previousWarnings = new Map<string, string>();
   writer!: PageWriter;
   runId = 0;
   startedAt = '';
@@ -153,19 +155,22 @@ export class RunContext {
   }
 
   /**
-   * Notes a warning, logged at warn level (also under --quiet); the same code again in this run
-   * only counts (its first message stays). `known`: an earlier run already said so and nothing
-   * changed, so the line goes to the info level; the report still carries it.
+   * Notes a warning, logged at warn level (also under --quiet) when it is new or changed since the
+   * scope's last run, at info level while it stays the same; the report carries it either way.
+   * The same code again in this run only counts (its first message stays).
    */
-  warn(problem: Inconsistency | { code: string; message: string }, { known = false } = {}): void {
+  warn(problem: Inconsistency | { code: string; message: string }): void {
     const seen = this.#warnings.get(problem.code);
     if (seen !== undefined) {
       seen.count++;
       return;
     }
     this.#warnings.set(problem.code, { code: problem.code, message: problem.message, count: 1 });
-    if (known) this.options.log.info(`${problem.message} (known since an earlier run)`, { code: problem.code });
-    else this.options.log.warn(problem.message, { code: problem.code });
+    if (this.previousWarnings.get(problem.code) === problem.message) {
+      this.options.log.info(`${problem.message} (as in the last run)`, { code: problem.code });
+    } else {
+      this.options.log.warn(problem.message, { code: problem.code });
+    }
   }
 
   /** The warnings so far. */

@@ -262,22 +262,23 @@ export interface RepairState {
   knownResidual: number | null;
   /** Every page of every scan so far was in newest-first order. */
   newestFirst: boolean;
-  /** This run has read every page. */
-  fullScanDone: boolean;
+  /** This run's repair has read every page (the run's first scan, full or not, does not count). */
+  fullRepairDone: boolean;
   /** The newest pages were read again after the last scan. */
   headReread: boolean;
 }
 
 /**
- * The next step of the completeness check. Each step runs at most once per scan it follows, so a
- * run repairs a difference once: re-reading the newest pages (sessions created while it read),
- * then a full scan with reconciliation, then the newest pages again. A difference left after that
- * is the residual: recorded, warned about, and accepted by later runs while it stays the same.
+ * The next step of the completeness check. A run repairs a difference once: by re-reading the
+ * newest pages (sessions created while it read), then, if still off, by a full scan with
+ * reconciliation followed by the newest pages again. A difference left after that is the
+ * residual: recorded and warned about; a later run that finds the same difference accepts it
+ * without repairing.
  */
 export function nextRepair(state: RepairState): 'none' | 'accept' | 'head' | 'full' | 'residual' {
   if (state.gap === 0) return 'none';
-  if (!state.fullScanDone && state.knownResidual === state.gap) return 'accept';
+  if (!state.fullRepairDone && state.knownResidual === state.gap) return 'accept';
   if (state.gap > 0 && state.newestFirst && !state.headReread) return 'head';
-  if (!state.fullScanDone) return 'full';
+  if (!state.fullRepairDone) return 'full';
   return 'residual';
 }

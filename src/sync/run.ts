@@ -19,6 +19,7 @@ import {
 } from '../store/runs.js';
 import { attachRunToLock } from '../store/lock.js';
 import { countLive, countRejected } from '../store/scope.js';
+import { openWarningsOf, saveWarnings } from '../store/warnings.js';
 import { localWriter } from '../store/writer.js';
 import { RunContext, type SyncOptions, type SyncProgress, type SyncWarning } from './context.js';
 import { lookUp } from './lookups.js';
@@ -91,7 +92,10 @@ interface Findings {
   newestFirst: boolean;
   lookups: number;
   fullScanReason: string | null;
+  /** This run has read every page (its first scan, or a repair). */
   fullScanDone: boolean;
+  /** A repair read every page. */
+  fullRepairDone: boolean;
   headReread: boolean;
   threaded: boolean;
   residual: number | null;
@@ -102,6 +106,7 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
   run.writer = localWriter(db, lockToken);
   const started = run.clock();
   const bookmark = readBookmark(db, run.scope);
+  run.previousWarnings = openWarningsOf(db, run.scope);
   const found: Findings = {
     apiTotal: null,
     newest: null,
@@ -109,6 +114,7 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
     lookups: 0,
     fullScanReason: fullScanReason(bookmark, started, { forced: run.options.full, fullEveryHours: run.options.fullEveryHours }),
     fullScanDone: false,
+    fullRepairDone: false,
     headReread: false,
     threaded: false,
     residual: null,
@@ -161,7 +167,7 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
       if (step === 'none') break;
       if (step === 'accept' || step === 'residual') {
         found.residual = difference;
-        run.warn(residualWarning(found.apiTotal ?? 0, difference), { known: difference === knownResidual });
+        run.warn(residualWarning(difference));
         break;
       }
       run.note(`the API lists ${found.apiTotal} sessions, ${(found.apiTotal ?? 0) - difference} stored: ${step === 'head' ? 're-reading the newest pages' : 'reading every page'}`);
@@ -171,9 +177,12 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
       } else {
         found.fullScanReason ??= 'repair: the counts differed';
         await readAll();
+        found.fullRepairDone = true;
       }
     }
 
+    const rejected = countRejected(db, run.scope, rejectedSince());
+    if (rejected > 0) run.warn(rejectedWarning(rejected));
     const finished = run.clock();
     advanceBookmark(db, filters, {
       newestCreatedAt: found.newest,
@@ -204,12 +213,21 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
 }
 
 /** The warning for a count the pages do not reach. */
-function residualWarning(apiTotal: number, residual: number): { code: string; message: string } {
+function residualWarning(residual: number): { code: string; message: string } {
+  const how = residual > 0 ? `${residual} more sessions than its pages list` : `${-residual} fewer sessions than its pages list`;
   return {
     code: 'count-residual',
     message:
-      `the API counts ${apiTotal} sessions but its pages list ${apiTotal - residual} (a difference of ${residual}) after a full scan; ` +
-      'later runs accept this difference while it stays the same, and the scheduled full scan checks again',
+      `after a full scan the API still counts ${how}; later runs accept this difference while it stays the same, ` +
+      'and the scheduled full scan (--full-every) checks again',
+  };
+}
+
+/** The warning for records the API lists that failed validation (kept in rejected_records). */
+function rejectedWarning(count: number): { code: string; message: string } {
+  return {
+    code: 'rejected-records',
+    message: `${count} record(s) the API lists failed validation and are kept in the rejected_records table, not in sessions`,
   };
 }
 
@@ -228,6 +246,7 @@ function finish(
   const warnings = run.warnings;
   const notes = [...run.notes, ...warnings.map((warning) => `warning: ${warning.message}`)];
   finishRun(db, run.runId, { status, finishedAt: finished.toISOString(), durationMs, error, notes });
+  saveWarnings(db, run.scope, run.runId, finished.toISOString(), warnings, status === 'succeeded');
   const { made, ceiling } = run.listRequests;
   return {
     runId: run.runId,

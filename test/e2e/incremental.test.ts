@@ -59,6 +59,23 @@ function expectEqualsApi(api: readonly ApiSession[]): void {
   }
 }
 
+/**
+ * Serves `count` ended sessions from below the first `below` (newest-first) as still open, with an
+ * older updatedAt, and returns a function that serves the real (ended) versions again: sessions
+ * that were open when stored and ended later, far below the head of the list.
+ */
+function openDeep(count: number, below: number): { ids: string[]; endThem: () => void } {
+  const real = sim.store.snapshot();
+  const deep = sim.store.list({}, 'newest').slice(below).filter((s) => s.endTime !== null).slice(0, count);
+  const ids = new Set(deep.map((s) => s.id));
+  sim.store.restore({
+    sessions: real.sessions.map((s) =>
+      ids.has(s.id) ? { ...s, endTime: null, exitStatus: null, sessionLengthMs: null, updatedAt: s.createdAt } : s,
+    ),
+  });
+  return { ids: [...ids], endThem: () => sim.store.restore(real) };
+}
+
 function openCount(): number {
   return query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions WHERE end_time IS NULL AND deleted_at IS NULL')[0]!.n;
 }
@@ -66,7 +83,9 @@ function openCount(): number {
 describe('incremental sync', () => {
   it('after N new and M ended sessions equals the API, reading at most ceil(N / perPage) + 2 pages', async () => {
     sim = await startSimulator({ sessions: 1000, seed: 3 });
+    const deep = openDeep(5, 400);
     expect((await sync()).result.code).toBe(0);
+    deep.endThem();
     const active = sim.store.all().filter((s) => s.endTime === null);
     expect(active.length).toBeGreaterThan(20);
     for (let i = 0; i < 150; i++) sim.store.create();
@@ -80,8 +99,46 @@ describe('incremental sync', () => {
     expect(summary).toMatchObject({ status: 'succeeded', mode: 'incremental', inserted: 150 });
     expect(summary.updated).toBeGreaterThanOrEqual(20);
     expect(sim.stats().listRequests).toBeLessThanOrEqual(Math.ceil(150 / 100) + 2);
-    expect(sim.stats().getRequests).toBeLessThanOrEqual(openBefore);
+    // Every stored open session the head scan did not read was looked up, and no other.
+    expect(sim.stats().getRequests).toBe(summary.lookups);
+    expect(summary.lookups).toBeGreaterThan(0);
+    expect(summary.lookups).toBeLessThanOrEqual(openBefore);
     expectEqualsApi(sim.store.all());
+  });
+
+  it('looks up an open session far below the head, and stores how it ended', async () => {
+    sim = await startSimulator({ sessions: 800, seed: 21 });
+    const deep = openDeep(1, 300);
+    await sync();
+    expect(rows().get(deep.ids[0]!)?.end_time).toBeNull();
+    deep.endThem();
+    const ended = sim.store.all().find((s) => s.id === deep.ids[0])!;
+    sim.resetStats();
+
+    const { result, summary } = await sync('--per-page', '100');
+
+    expect(result.code).toBe(0);
+    expect(summary).toMatchObject({ mode: 'incremental', updated: 1 });
+    expect(sim.stats().listRequests).toBe(1);
+    expect(sim.stats().getRequests).toBeGreaterThanOrEqual(1);
+    expect(rows().get(ended.id)).toMatchObject({ end_time: iso(ended.endTime), exit_status: ended.exitStatus });
+  });
+
+  it('a session deleted upstream is marked deleted by the next incremental run (its row stays)', async () => {
+    sim = await startSimulator({ sessions: 500, seed: 22 });
+    await sync();
+    const gone = sim.store.list({}, 'newest').slice(200).find((s) => s.endTime !== null)!;
+    sim.store.remove(gone.id);
+
+    const { result, summary } = await sync();
+
+    expect(result.code).toBe(0);
+    expect(summary).toMatchObject({ status: 'succeeded', deleted: 1, residual: null });
+    expect(String(summary.fullScanReason)).toMatch(/repair/);
+    expect(rows().get(gone.id)?.deleted_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expectEqualsApi(sim.store.all());
+    const next = await sync();
+    expect(next.summary).toMatchObject({ mode: 'incremental', notes: [], deleted: 0 });
   });
 
   it('keeps reading the head when a page holds a record that fails validation', async () => {
@@ -100,6 +157,7 @@ describe('incremental sync', () => {
 
   it('with nothing new costs one list request plus one lookup per open session', async () => {
     sim = await startSimulator({ sessions: 600, seed: 4 });
+    openDeep(4, 200);
     await sync();
     const open = openCount();
     expect(open).toBeGreaterThan(0);
@@ -110,7 +168,10 @@ describe('incremental sync', () => {
     expect(result.code).toBe(0);
     expect(summary).toMatchObject({ mode: 'incremental', inserted: 0, updated: 0, deleted: 0 });
     expect(sim.stats().listRequests).toBe(1);
-    expect(sim.stats().getRequests).toBeLessThanOrEqual(open);
+    // One lookup per stored open session, except those page 1 listed.
+    const onPageOne = sim.store.list({}, 'newest').slice(0, 100).filter((s) => s.endTime === null).length;
+    expect(sim.stats().getRequests).toBe(open - onPageOne);
+    expect(open - onPageOne).toBeGreaterThan(0);
     expectEqualsApi(sim.store.all());
   });
 
@@ -267,6 +328,9 @@ describe('incremental sync', () => {
 
     expect(result.code).toBe(1);
     expect(summary.status).toBe('failed');
+    // The summary carries the same line as stderr.
+    expect(summary.error).toMatch(/still failing after 0 retries/);
+    expect(result.stderr).toContain(String(summary.error));
     expect(query(db, 'SELECT * FROM sync_state')).toEqual(before);
     sim.setOptions({ faultRate: 0 });
     expect((await sync()).result.code).toBe(0);

@@ -120,6 +120,33 @@ describe('one sync per database', () => {
   });
 });
 
+describe('a fenced lock', () => {
+  it('a sync whose lock was taken over stops before writing again, exits 75 and records why', async () => {
+    sim = await startSimulator({ sessions: 3000, seed: 14, latencyMs: 40 });
+    const run = startSlowSync(['--full']);
+    await waitFor(() => pagesWritten() > 0);
+    // Another sync takes the lock over, as it would after this one stalled past the expiry.
+    const conn = new Database(db);
+    conn.pragma('busy_timeout = 10000');
+    const now = new Date().toISOString();
+    conn.prepare(`UPDATE sync_lock SET pid = ?, token = 'another-sync', started_at = ?, heartbeat_at = ? WHERE id = 1`).run(process.pid, now, now);
+    const storedAtTakeover = conn.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
+    conn.close();
+
+    const result = await run.done;
+
+    expect(result.code).toBe(75);
+    expectOneLine(result.stderr);
+    expect(result.stderr).toMatch(/sync lock was taken over by another sync/);
+    expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBe(storedAtTakeover);
+    expect(storedAtTakeover).toBeLessThan(3000);
+    const [last] = query<{ status: string; error: string }>(db, 'SELECT status, error FROM sync_runs ORDER BY id DESC LIMIT 1');
+    expect(last).toMatchObject({ status: 'failed', error: expect.stringMatching(/taken over/) });
+    // The new holder's lock is left alone.
+    expect(query(db, 'SELECT token FROM sync_lock')).toEqual([{ token: 'another-sync' }]);
+  });
+});
+
 describe('signals', () => {
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     it(`${signal} mid-run exits ${code} within seconds, records the run as interrupted, and leaves the database intact`, async () => {

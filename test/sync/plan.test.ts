@@ -190,7 +190,7 @@ describe('PagePlan', () => {
 
 describe('nextRepair', () => {
   const state = (partial: Partial<RepairState>): RepairState => ({
-    gap: 0, knownResidual: null, newestFirst: true, fullScanDone: false, headReread: false, ...partial,
+    gap: 0, knownResidual: null, newestFirst: true, fullRepairDone: false, headReread: false, ...partial,
   });
 
   it('does nothing when the counts agree', () => {
@@ -200,20 +200,21 @@ describe('nextRepair', () => {
   it('re-reads the newest pages first, then reads every page, then accepts what is left', () => {
     expect(nextRepair(state({ gap: 2 }))).toBe('head');
     expect(nextRepair(state({ gap: 2, headReread: true }))).toBe('full');
-    expect(nextRepair(state({ gap: 2, fullScanDone: true }))).toBe('head');
-    expect(nextRepair(state({ gap: 2, fullScanDone: true, headReread: true }))).toBe('residual');
+    expect(nextRepair(state({ gap: 2, fullRepairDone: true }))).toBe('head');
+    expect(nextRepair(state({ gap: 2, fullRepairDone: true, headReread: true }))).toBe('residual');
   });
 
   it('goes straight to a full scan for sessions gone upstream, or an API not newest first', () => {
     expect(nextRepair(state({ gap: -1 }))).toBe('full');
     expect(nextRepair(state({ gap: 1, newestFirst: false }))).toBe('full');
-    expect(nextRepair(state({ gap: -1, fullScanDone: true }))).toBe('residual');
+    expect(nextRepair(state({ gap: -1, fullRepairDone: true }))).toBe('residual');
   });
 
   it('accepts a residual a full scan recorded while it stays the same, and repairs once when it changes', () => {
     expect(nextRepair(state({ gap: 2, knownResidual: 2 }))).toBe('accept');
     expect(nextRepair(state({ gap: 3, knownResidual: 2 }))).toBe('head');
-    expect(nextRepair(state({ gap: 2, knownResidual: 2, fullScanDone: true, headReread: true }))).toBe('residual');
+    expect(nextRepair(state({ gap: 2, knownResidual: 2, headReread: true }))).toBe('accept');
+    expect(nextRepair(state({ gap: 2, knownResidual: 2, fullRepairDone: true, headReread: true }))).toBe('residual');
   });
 
   it('ends within four steps from any state', () => {
@@ -223,7 +224,7 @@ describe('nextRepair', () => {
           let s = state({ gap, newestFirst, knownResidual });
           let steps = 0;
           for (let step = nextRepair(s); step === 'head' || step === 'full'; step = nextRepair(s)) {
-            s = step === 'head' ? { ...s, headReread: true } : { ...s, fullScanDone: true, headReread: false };
+            s = step === 'head' ? { ...s, headReread: true } : { ...s, fullRepairDone: true, headReread: false };
             steps++;
           }
           expect(steps).toBeLessThanOrEqual(3);

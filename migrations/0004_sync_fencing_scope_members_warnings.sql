@@ -1,3 +1,13 @@
+CREATE TABLE `open_warnings` (
+	`scope` text NOT NULL,
+	`code` text NOT NULL,
+	`message` text NOT NULL,
+	`first_seen_at` text NOT NULL,
+	`last_seen_at` text NOT NULL,
+	`run_id` integer NOT NULL,
+	PRIMARY KEY(`scope`, `code`)
+);
+--> statement-breakpoint
 CREATE TABLE `scope_members` (
 	`scope` text NOT NULL,
 	`id` text NOT NULL,
