@@ -177,6 +177,10 @@ function skipHelpFormatting(parser: Yargs): void {
 
 /** Runs the CLI on `args`; resolves to the exit code. */
 export async function main(args: string[], env: Env = process.env): Promise<number> {
+  // SQLite reads `file:` URIs only when told so before it starts; a read-only open of a WAL
+  // database on read-only media needs one (`?immutable=1`). The database path handed to SQLite is
+  // always absolute, so no --db is ever taken for a URI.
+  process.env.SQLITE_USE_URI = '1';
   let chosen: { handler: () => Promise<Handler>; argv: Argv } | undefined;
   let usageError: string | undefined;
   const parser = buildParser(args, (handler, argv) => {

@@ -12,7 +12,7 @@ import { schemaDocument } from '../export/columns.js';
 import { exportSessions } from '../export/export-sessions.js';
 import { exportConfig, type ExportConfig } from '../export/options.js';
 import { openOutput, type OutputFile } from '../output-file.js';
-import { asDatabaseError, openDatabase, openForReading, type Db } from '../store/db.js';
+import { asDatabaseError, openDatabase, openForReading, ReadOnlyDatabaseError, type Db } from '../store/db.js';
 import { loggerFor, type CommandContext } from './context.js';
 
 export async function exportCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
@@ -90,12 +90,21 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
 }
 
 /**
- * The database must exist and be current (as for `status`); `--since-last` also writes its bookmark,
- * so it needs a connection that may write.
+ * Read-only, unless a --since-last bookmark must be written: then the database must be writable
+ * (and an older one is migrated, as by sync).
  */
-/** Read-only, unless a --since-last bookmark must be written; an older database is migrated first. */
 function openForExport(config: ExportConfig): Db {
-  return config.sinceLast === null ? openForReading(config.db) : openDatabase(config.db);
+  if (config.sinceLast === null) return openForReading(config.db);
+  try {
+    return openDatabase(config.db);
+  } catch (error) {
+    if (!(error instanceof ReadOnlyDatabaseError)) throw error;
+    throw new SyncError(
+      `export --since-last keeps its bookmark in the database, and ${config.db} cannot be written: run it with write access, or export without --since-last`,
+      ExitCode.usage,
+      { cause: error },
+    );
+  }
 }
 
 /** True when `target` is the database file at `db` or one of its companions (-wal, -shm). */

@@ -8,7 +8,7 @@ import { reportConfig } from '../report/options.js';
 import { buildReport, type Report } from '../report/queries.js';
 import { formatReport } from '../report/text.js';
 import { openOutput, type OutputFile } from '../output-file.js';
-import { openForReading } from '../store/db.js';
+import { asDatabaseError, openForReading } from '../store/db.js';
 import { loggerFor, type CommandContext } from './context.js';
 
 export async function reportCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
@@ -24,7 +24,7 @@ export async function reportCommand({ argv, env, stdout, stderr }: CommandContex
     report = buildReport(db, config.filters, { database: config.db, now: new Date() });
   } catch (error) {
     html?.abort();
-    throw error;
+    throw asDatabaseError(error, config.db);
   } finally {
     db.close();
   }

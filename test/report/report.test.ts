@@ -289,7 +289,7 @@ describe('report while a sync writes, and on an older database', () => {
     }
   });
 
-  it('migrates a database written before the view existed, then reports', async () => {
+  it('does not migrate a database written before the view existed: one line names its version and anam-sync migrate', async () => {
     const folder = tempFolder();
     try {
       const old = join(folder.path, 'old.db');
@@ -303,6 +303,18 @@ describe('report while a sync writes, and on an older database', () => {
         DELETE FROM __drizzle_migrations WHERE created_at >= (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1 OFFSET 1);`);
       db.pragma(`user_version = ${version - 2}`);
       db.close();
+      const before = readFileSync(old);
+      for (const command of [['report', '--json'], ['status'], ['export']]) {
+        const result = await runCli([...command, '--db', old]);
+        expect(result.code, command[0]).toBe(2);
+        expect(result.stderr).toBe(
+          `anam-sync: error: database ${old} is at schema version ${version - 2} and this anam-sync reads version ${version}: ` +
+            `run anam-sync migrate --db ${old} (with write access) to update it\n`,
+        );
+      }
+      expect(readFileSync(old).equals(before)).toBe(true);
+
+      expect((await runCli(['migrate', '--db', old, '--quiet'])).code).toBe(0);
       const result = await runCli(['report', '--db', old, '--json']);
       expect(result.code).toBe(0);
       expect((JSON.parse(result.stdout) as JsonReport).totals.sessions).toBe(data.sim.store.all().length);
