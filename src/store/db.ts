@@ -55,21 +55,23 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly === true;
   const file = resolve(path);
   const isNew = checkPath(file, readonly);
-  // An existing file is looked at through a read-only connection first: nothing, not even a hot
-  // journal's rollback, may touch a file that turns out not to be ours.
-  if (!isNew || readonly) {
-    const probe = openReadOnly(file, path);
+  let found = 0;
+  if (!isNew) {
+    // An existing file is looked at through a read-only connection first: nothing, not even a hot
+    // journal's rollback, may touch a file that turns out not to be ours.
+    const probe = openProbe(file, path);
     try {
-      const found = checkOwnership(probe, path);
-      if (readonly) {
-        checkVersion(found, path, true);
-        return probe;
-      }
+      found = checkOwnership(probe, path);
     } catch (error) {
-      probe.close();
       throw asDatabaseError(error, path);
+    } finally {
+      probe.close();
     }
-    probe.close();
+  }
+  if (readonly) {
+    if (isNew) throw new NeedsMigrationError(`database ${path} is empty: run anam-sync sync first`);
+    checkVersion(found, path, true);
+    return openReadOnly(file, path);
   }
   let db: Db;
   try {
@@ -80,7 +82,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   try {
     // A busy writer (a sync in another process) is waited for, not failed on.
     db.pragma('busy_timeout = 10000');
-    const found = checkOwnership(db, path);
+    // Again, now under this connection: another process may have filled a new file meanwhile.
+    found = checkOwnership(db, path);
     checkVersion(found, path, false);
     // Sessions are 1.5 to 2 KB (the JSON columns): 8 KiB pages hold four or five of them where 4 KiB
     // pages held two, so a full sync writes less (12% less writer time for 50k sessions) and the
@@ -116,6 +119,50 @@ export function openForReading(path: string): Db {
 }
 
 /**
+ * A connection to look at a file that may not be ours. A WAL database without a -wal file (its last
+ * writer closed cleanly) is opened immutable, because a plain read-only connection would leave
+ * -wal and -shm files beside another application's database.
+ */
+function openProbe(file: string, path: string): Db {
+  if (isWalHeader(file) && !existsSync(`${file}-wal`)) {
+    try {
+      return openImmutable(file);
+    } catch {
+      // URI file names are off (not started from the CLI): a plain read-only look then.
+    }
+  }
+  return openReadOnly(file, path);
+}
+
+/** True when the file's header says WAL mode (bytes 18 and 19 are 2). */
+function isWalHeader(file: string): boolean {
+  const header = Buffer.alloc(20);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 20, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header[18] === 2 && header[19] === 2;
+}
+
+/**
+ * A read-only connection that assumes nobody changes the file meanwhile: no lock, no -shm. URI file
+ * names are switched on by the CLI (SQLITE_USE_URI); the path is absolute, so no plain --db is ever
+ * read as a URI.
+ */
+function openImmutable(file: string): Db {
+  const db = new Sqlite(`${pathToFileURL(file).href}?immutable=1`, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
  * A read-only connection that has read the schema. SQLite needs to create the `-shm` file beside a
  * WAL database even to read it; on read-only media, or in a folder the user cannot write, it cannot.
  * Then, when no `-wal` file holds transactions the main file lacks (the last writer closed cleanly),
@@ -141,11 +188,7 @@ function openReadOnly(file: string, path: string): Db {
       );
     }
     try {
-      // URI file names are switched on by the CLI (SQLITE_USE_URI); the path is absolute, so no
-      // plain --db is ever read as a URI.
-      const immutable = new Sqlite(`${pathToFileURL(file).href}?immutable=1`, { readonly: true, fileMustExist: true });
-      immutable.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
-      return immutable;
+      return openImmutable(file);
     } catch {
       throw new UsageError(`database ${path} cannot be read: SQLite cannot create its -shm file beside it (read-only folder or media); copy it to a writable folder`, {
         cause: error,
