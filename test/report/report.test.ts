@@ -220,7 +220,7 @@ describe('report --json', () => {
     expectSameNumbers(report, want);
     expect(report.totals.sessions).toBe(data.sim.store.all().length);
     // No range asked for: the timeline spans the data, first day to last.
-    expect(report.periodRange).toEqual({ from: report.totals.firstStart?.slice(0, 10), to: report.totals.lastStart?.slice(0, 10) });
+    expect(report.periodRange).toEqual({ from: String(report.totals.firstStart).slice(0, 10), to: String(report.totals.lastStart).slice(0, 10) });
     expect(report.periods.reduce((sum, p) => sum + p.sessions, 0)).toBe(report.totals.sessions);
     expect(report.durations.histogram.reduce((sum, b) => sum + b.sessions, 0)).toBe(report.durations.count);
     expect(report.topPersonas).toHaveLength(10);
