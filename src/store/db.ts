@@ -131,7 +131,17 @@ function openProbe(file: string, path: string): Db {
       // URI file names are off (not started from the CLI): a plain read-only look then.
     }
   }
-  return openReadOnly(file, path);
+  try {
+    return openReadOnly(file, path);
+  } catch (error) {
+    // A -wal left by a killed writer needs recovery, which a read-only connection cannot always
+    // run: whose file it is shows in the main file as it stands.
+    try {
+      return openImmutable(file);
+    } catch {
+      throw error;
+    }
+  }
 }
 
 /** True when the file's header says WAL mode (bytes 18 and 19 are 2). */
@@ -207,9 +217,10 @@ function checkOwnership(db: Db, path: string): number {
   const foreign = (): UsageError =>
     new UsageError(`${path} is an SQLite database of another application, not anam-sync's; it was left untouched (choose another --db)`);
   if (appId !== 0 && appId !== APPLICATION_ID) throw foreign();
-  if (names.length === 0) return 0;
-  if (appId !== APPLICATION_ID && !OWN_TABLES.every((name) => names.includes(name))) throw foreign();
   const version = db.pragma('user_version', { simple: true }) as number;
+  // No tables: a new file (version 0), unless a newer anam-sync has left its version in it.
+  if (names.length === 0) return version;
+  if (appId !== APPLICATION_ID && !OWN_TABLES.every((name) => names.includes(name))) throw foreign();
   if (!names.includes('__drizzle_migrations')) return version;
   // A database migrated before user_version was kept still counts its migrations in drizzle's table.
   const recorded = db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number;
