@@ -6,7 +6,10 @@
  * Temp files are named `.<target name>.<pid>.<random>.tmp`. One left by a killed process (SIGKILL
  * cannot be caught) is removed by the next write of the same target once its pid is gone.
  *
- * Used by `export --out/--schema` (streamed rows) and `report --html` (one page, {@link AtomicFile.write}).
+ * Used for regular files (and new paths) by {@link openOutput} in output-file.ts, which decides first
+ * what a path is (a link is followed to its file; a device or FIFO is written through instead).
+ *
+ * @see openOutput
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -27,6 +30,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { SyncError, UsageError } from './errors.js';
 import { isAlive } from './process.js';
+import type { OutputFile } from './output-file.js';
 
 /** How {@link AtomicFile.open} creates a new file. */
 export interface AtomicFileOptions {
@@ -35,13 +39,14 @@ export interface AtomicFileOptions {
 }
 
 /** A temp file on its way to becoming `target`. */
-export class AtomicFile {
+export class AtomicFile implements OutputFile {
   /** The absolute path the file will have once committed. */
   readonly target: string;
   /** The temp file being written. */
   readonly tempPath: string;
   /** Where to write the bytes. */
   readonly stream: WriteStream;
+  readonly passThrough = false;
   readonly #flag: string;
   readonly #fd: number;
   #settled = false;
@@ -71,7 +76,7 @@ export class AtomicFile {
       // Owner-only by default, like the database: exports hold system prompts. A replaced file keeps its mode.
       fd = openSync(tempPath, 'wx', mode);
     } catch (error) {
-      throw new UsageError(`${flag} ${path} cannot be written: ${reason(error)} in folder ${folder}`, { cause: error });
+      throw new UsageError(`${flag} ${path} cannot be written: ${describeFsError(error)} in folder ${folder}`, { cause: error });
     }
     const existing = statOrNull(target);
     if (existing) {
@@ -82,18 +87,6 @@ export class AtomicFile {
       }
     }
     return new AtomicFile(target, tempPath, fd, flag);
-  }
-
-  /** Writes `content` to `path` whole or not at all: open, write, commit (errors as for `open` and `commit`). */
-  static async write(path: string, flag: string, content: string | Uint8Array, options?: AtomicFileOptions): Promise<void> {
-    const file = AtomicFile.open(path, flag, options);
-    try {
-      file.stream.write(content);
-      await file.commit();
-    } catch (error) {
-      file.abort();
-      throw error;
-    }
   }
 
   /** Ends the stream, flushes the file to disk and renames it over the target. */
@@ -110,7 +103,7 @@ export class AtomicFile {
       renameSync(this.tempPath, this.target);
     } catch (error) {
       this.abort();
-      throw new SyncError(`${this.#flag} ${this.target} could not be written: ${reason(error)}; the old file (if any) is unchanged`, 1, { cause: error });
+      throw new SyncError(`${this.#flag} ${this.target} could not be written: ${describeFsError(error)}; the old file (if any) is unchanged`, 1, { cause: error });
     }
     syncFolder(dirname(this.target));
   }
@@ -144,7 +137,7 @@ function checkTarget(path: string, target: string, folder: string, flag: string)
     try {
       accessSync(target, constants.W_OK);
     } catch (error) {
-      throw new UsageError(`${flag} ${path} cannot be replaced: ${reason(error)}; check its permissions`, { cause: error });
+      throw new UsageError(`${flag} ${path} cannot be replaced: ${describeFsError(error)}; check its permissions`, { cause: error });
     }
   }
 }
@@ -194,7 +187,8 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
-function reason(error: unknown): string {
+/** A file-system error as a few words for the user (`permission denied`, `the disk is full`). */
+export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOSPC') return 'the disk is full';

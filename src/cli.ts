@@ -9,10 +9,15 @@ import { hideBin } from 'yargs/helpers';
 import type { Argv, Env } from './config.js';
 import { DEFAULTS } from './config.js';
 import { ExitCode, SyncError, messageOf } from './errors.js';
-import { createLogger } from './log.js';
+import { createLogger, type LogFormat } from './log.js';
+import { explainParserError } from './parser-errors.js';
 import type { CommandContext } from './commands/context.js';
 
 type Handler = (context: CommandContext) => Promise<number>;
+
+const COMMANDS = ['sync', 'status', 'export', 'report', 'migrate', 'simulate'];
+
+const NO_COMMAND = `name a command: ${COMMANDS.join(', ')} (see --help)`;
 
 const EXIT_CODES = `Exit codes:
   0        done
@@ -27,7 +32,8 @@ function common(y: Yargs): Yargs {
     .option('db', { type: 'string', requiresArg: true, describe: `SQLite database file [env ANAM_SYNC_DB] (default ${DEFAULTS.db})` })
     .option('log-format', { type: 'string', requiresArg: true, choices: ['text', 'json'], describe: 'log lines on stderr: text, or one JSON object per line' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'log errors only (for cron mail)' })
-    .option('verbose', { type: 'boolean', alias: 'v', describe: 'log every request, and stack traces on errors' });
+    .option('verbose', { type: 'boolean', alias: 'v', describe: 'log every request, and stack traces on errors' })
+    .conflicts('quiet', 'verbose');
 }
 
 function api(y: Yargs): Yargs {
@@ -150,7 +156,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .example('$0 simulate --sessions 2500 --fault-rate 0.15', 'a larger, unreliable API'),
       (argv) => run(async () => (await import('./commands/simulate.js')).simulateCommand, argv),
     )
-    .demandCommand(1, 'name a command: sync, status, export, report, migrate or simulate (see --help)')
+    .demandCommand(1, NO_COMMAND)
     .strict()
     // A flag given twice takes its last value, as in most command-line tools.
     .parserConfiguration({ 'duplicate-arguments-array': false })
@@ -177,12 +183,20 @@ function skipHelpFormatting(parser: Yargs): void {
 
 /** Runs the CLI on `args`; resolves to the exit code. */
 export async function main(args: string[], env: Env = process.env): Promise<number> {
+  // SQLite reads `file:` URIs only when told so before it starts; a read-only open of a WAL
+  // database on read-only media needs one (`?immutable=1`). The database path handed to SQLite is
+  // always absolute, so no --db is ever taken for a URI.
+  process.env.SQLITE_USE_URI = '1';
   let chosen: { handler: () => Promise<Handler>; argv: Argv } | undefined;
   let usageError: string | undefined;
+  // The chosen command's flags, for a "did you mean": yargs knows them only while it fails.
+  let flags: string[] = [];
   const parser = buildParser(args, (handler, argv) => {
     chosen = { handler, argv };
-  }).fail((message, error) => {
+  });
+  parser.fail((message, error) => {
     usageError = message ?? messageOf(error);
+    flags = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
   });
   skipHelpFormatting(parser);
   try {
@@ -191,11 +205,14 @@ export async function main(args: string[], env: Env = process.env): Promise<numb
     usageError ??= messageOf(error);
   }
   if (usageError !== undefined) {
-    process.stderr.write(`anam-sync: ${usageError}\nRun 'anam-sync --help' for usage.\n`);
+    const message = explainParserError(usageError, { args, commands: COMMANDS, flags, noCommand: NO_COMMAND });
+    const format = logFormatOf(args);
+    createLogger({ format, level: 'error' }).error(message, format === 'json' ? { exitCode: ExitCode.usage } : {});
     return ExitCode.usage;
   }
   if (chosen === undefined) return ExitCode.ok; // --help or --version was printed
-  const verbose = chosen.argv.verbose === true;
+  // --quiet wins: a stack trace is never printed under it (and both together are refused anyway).
+  const verbose = chosen.argv.verbose === true && chosen.argv.quiet !== true;
   try {
     const handler = await chosen.handler();
     return await handler({ argv: chosen.argv, env, stdout: process.stdout, stderr: process.stderr });
@@ -208,6 +225,16 @@ export async function main(args: string[], env: Env = process.env): Promise<numb
     if (format === 'text' && stack) process.stderr.write(`${stack}\n`);
     return code;
   }
+}
+
+/** The --log-format the words ask for, read without the parser (which just failed on them). */
+function logFormatOf(args: string[]): LogFormat {
+  let format: LogFormat = 'text';
+  args.forEach((arg, i) => {
+    const value = arg === '--log-format' ? args[i + 1] : arg.startsWith('--log-format=') ? arg.slice('--log-format='.length) : undefined;
+    if (value === 'json' || value === 'text') format = value;
+  });
+  return format;
 }
 
 const code = await main(hideBin(process.argv));

@@ -118,6 +118,12 @@ function apiUrlSetting(argv: Argv, env: Env): string {
   }
   if (url.username || url.password) throw new UsageError('--api-url (ANAM_API_URL) must not contain credentials; use ANAM_API_KEY');
   if (url.search || url.hash) throw new UsageError('--api-url (ANAM_API_URL) must not have a query or fragment');
+  const version = /\/(v\d+)\/*$/i.exec(url.pathname);
+  if (version !== null) {
+    // Requests add /v1/... themselves: http://host/v1 would ask for /v1/v1/sessions and get 404s.
+    const base = `${url.origin}${url.pathname.slice(0, version.index)}`;
+    throw new UsageError(`--api-url (ANAM_API_URL) ${text} ends in the version path /${version[1]}; anam-sync adds /v1 itself: give ${base}`);
+  }
   if (url.protocol === 'http:' && !isLoopback(url.hostname) && argv['allow-insecure-http'] !== true) {
     throw new UsageError(
       `--api-url (ANAM_API_URL) ${url.origin} is plain http: the key would cross the network unencrypted; use https, or pass --allow-insecure-http`,

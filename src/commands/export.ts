@@ -1,15 +1,18 @@
 /**
- * `anam-sync export`: settle the options, open the database, write the rows to stdout or to a file
- * written atomically, then (for `--since-last`) move the bookmark. A reader that closes early
+ * `anam-sync export`: settle the options, open the database, write the rows to stdout or to the
+ * output writer (a file written atomically, a device or FIFO written through), then (for `--since-last`) move the bookmark. A reader that closes early
  * (`| head`) ends the export quietly with exit 0; a signal removes the temp file and exits 130/143.
  */
-import { AtomicFile } from '../atomic-file.js';
-import { ExitCode, SyncError, messageOf } from '../errors.js';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeFsError } from '../atomic-file.js';
+import { ExitCode, SyncError } from '../errors.js';
 import { nextBookmarkValue, readExportBookmark, saveExportBookmark } from '../export/bookmarks.js';
 import { schemaDocument } from '../export/columns.js';
 import { exportSessions } from '../export/export-sessions.js';
 import { exportConfig, type ExportConfig } from '../export/options.js';
-import { asDatabaseError, openDatabase, openForReading, type Db } from '../store/db.js';
+import { openOutput, type OutputFile } from '../output-file.js';
+import { asDatabaseError, openDatabase, openForReading, ReadOnlyDatabaseError, type Db } from '../store/db.js';
 import { loggerFor, type CommandContext } from './context.js';
 
 export async function exportCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
@@ -19,12 +22,13 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
     throw new SyncError('--format parquet is binary: give --out FILE or redirect stdout', ExitCode.usage);
   }
   const db = openForExport(config);
-  const files: AtomicFile[] = [];
+  const files: OutputFile[] = [];
   // Only files need cleaning up. Exporting to stdout keeps the default: a signal ends the process at
   // once, even while it is blocked writing to a full pipe (a handler would wait for the write).
   const onSignal = (signal: NodeJS.Signals): void => {
     for (const file of files) file.abort();
-    log.warn(`${signal}: export stopped; ${files.map((f) => f.target).join(' and ')} left as before`);
+    const kept = files.filter((f) => !f.passThrough).map((f) => f.target);
+    log.warn(`${signal}: export stopped${kept.length > 0 ? `; ${kept.join(' and ')} left as before` : ''}`);
     process.exit(signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm);
   };
   const catchSignals = config.out !== null || config.schema !== null;
@@ -34,10 +38,16 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
   }
   try {
     // Both files are opened before any row is read, so an unwritable path fails at once.
-    const file = config.out === null ? null : AtomicFile.open(config.out, '--out');
+    const file = config.out === null ? null : await openOutput(config.out, '--out', { stdout });
     if (file) files.push(file);
-    const schemaFile = config.schema === null ? null : AtomicFile.open(config.schema, '--schema');
+    const schemaFile = config.schema === null ? null : await openOutput(config.schema, '--schema', { stdout });
     if (schemaFile) files.push(schemaFile);
+    for (const [output, flag] of [[file, '--out'], [schemaFile, '--schema']] as const) {
+      // A link may lead to the database the rows come from: replacing it would lose every row.
+      if (output && isDatabaseFile(output.target, config.db)) {
+        throw new SyncError(`${flag} ${flag === '--out' ? config.out : config.schema} leads to the database itself; choose another file`, ExitCode.usage);
+      }
+    }
 
     const previous = config.sinceLast === null ? null : readExportBookmark(db, config.sinceLast);
     const filter = previous === null ? config.filter : { ...config.filter, changedAfter: previous.lastSyncedAt };
@@ -60,14 +70,14 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
     return ExitCode.ok;
   } catch (error) {
     for (const file of files) file.abort();
-    if (config.out === null && isClosedReader(error)) {
+    if ((config.out === null || files[0]?.passThrough === true) && isClosedReader(error)) {
       // The reader took what it wanted (`| head`): not a failure. The bookmark did not move.
-      log.debug('stdout closed by the reader; export stopped');
+      log.debug(`${config.out ?? 'stdout'} closed by the reader; export stopped`);
       return ExitCode.ok;
     }
     if (error instanceof SyncError) throw error;
     if (isStreamError(error)) {
-      throw new SyncError(`writing ${config.out ?? 'stdout'} failed: ${messageOf(error)}`, ExitCode.failed, { cause: error });
+      throw new SyncError(`writing ${config.out ?? 'stdout'} failed: ${describeFsError(error)}`, ExitCode.failed, { cause: error });
     }
     throw asDatabaseError(error, config.db);
   } finally {
@@ -80,12 +90,32 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
 }
 
 /**
- * The database must exist and be current (as for `status`); `--since-last` also writes its bookmark,
- * so it needs a connection that may write.
+ * Read-only, unless a --since-last bookmark must be written: then the database must be writable
+ * (and an older one is migrated, as by sync).
  */
-/** Read-only, unless a --since-last bookmark must be written; an older database is migrated first. */
 function openForExport(config: ExportConfig): Db {
-  return config.sinceLast === null ? openForReading(config.db) : openDatabase(config.db);
+  if (config.sinceLast === null) return openForReading(config.db);
+  try {
+    return openDatabase(config.db);
+  } catch (error) {
+    if (!(error instanceof ReadOnlyDatabaseError)) throw error;
+    throw new SyncError(
+      `export --since-last keeps its bookmark in the database, and ${config.db} cannot be written: run it with write access, or export without --since-last`,
+      ExitCode.usage,
+      { cause: error },
+    );
+  }
+}
+
+/** True when `target` is the database file at `db` or one of its companions (-wal, -shm). */
+function isDatabaseFile(target: string, db: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(db);
+  } catch {
+    real = resolve(db);
+  }
+  return [real, `${real}-wal`, `${real}-shm`, `${real}-journal`].includes(target);
 }
 
 function isClosedReader(error: unknown): boolean {

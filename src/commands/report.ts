@@ -3,27 +3,39 @@
  * tables (default), one JSON object (`--json`) or a self-contained HTML page (`--html FILE`).
  * Reads only: the database is opened read-only, so a report runs beside a sync.
  */
-import { AtomicFile } from '../atomic-file.js';
 import { renderHtml } from '../report/html.js';
 import { reportConfig } from '../report/options.js';
 import { buildReport, type Report } from '../report/queries.js';
 import { formatReport } from '../report/text.js';
-import { openForReading } from '../store/db.js';
+import { openOutput, type OutputFile } from '../output-file.js';
+import { asDatabaseError, openForReading } from '../store/db.js';
 import { loggerFor, type CommandContext } from './context.js';
 
 export async function reportCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
   const config = reportConfig(argv, env);
   const log = loggerFor(config, stderr);
   const db = openForReading(config.db);
+  let html: OutputFile | null = null;
   let report: Report;
   try {
+    // Opened before any row is read, so an unusable path fails at once. Meant to be shared, and it
+    // holds counts and names, no prompts or keys: readable by others.
+    html = config.html === null ? null : await openOutput(config.html, '--html', { mode: 0o644, stdout });
     report = buildReport(db, config.filters, { database: config.db, now: new Date() });
+  } catch (error) {
+    html?.abort();
+    throw asDatabaseError(error, config.db);
   } finally {
     db.close();
   }
-  if (config.html !== null) {
-    // Meant to be shared, and it holds counts and names, no prompts or keys: readable by others.
-    await AtomicFile.write(config.html, '--html', renderHtml(report), { mode: 0o644 });
+  if (html !== null) {
+    try {
+      html.stream.write(renderHtml(report));
+      await html.commit();
+    } catch (error) {
+      html.abort();
+      throw error;
+    }
     log.info(`report written to ${config.html}`, { sessions: report.totals.sessions });
   }
   if (config.json) stdout.write(`${JSON.stringify(report)}\n`);

@@ -9,6 +9,15 @@ import { runSimulate } from '../simulate/run.js';
 import { FAULT_KINDS, type FaultKind } from '../simulate/server.js';
 import type { CommandContext } from './context.js';
 
+/** A port that cannot be had is the user's to change (exit 2); other failures stay as they are. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new UsageError(`--port ${port} is already in use on ${host}; choose another port, or 0 for a free one`, { cause: error });
+  if (code === 'EACCES') return new UsageError(`--port ${port} on ${host} needs privileges this user lacks; choose a port above 1023, or 0 for a free one`, { cause: error });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new UsageError(`--host ${host} is not an address of this machine`, { cause: error });
+  return error;
+}
+
 export async function simulateCommand({ argv, stdout, stderr }: CommandContext): Promise<number> {
   const order = (argv.order ?? 'newest') as ListOrder;
   if (!LIST_ORDERS.includes(order)) throw new UsageError(`--order must be one of ${LIST_ORDERS.join(', ')}, not ${JSON.stringify(order)}`);
@@ -19,13 +28,14 @@ export async function simulateCommand({ argv, stdout, stderr }: CommandContext):
   const key = argv.key === undefined ? undefined : String(argv.key);
   if (key !== undefined && key.trim() === '') throw new UsageError('--key must not be empty');
   const host = String(argv.host ?? '127.0.0.1');
+  const port = integer(argv.port, 0, '--port', 0, 65535);
   const simulator = await runSimulate(
     {
       sessions: integer(argv.sessions, 250, '--sessions', 0, 10_000_000),
       seed: integer(argv.seed, 1, '--seed', 0, 2 ** 31 - 1),
       key,
       host,
-      port: integer(argv.port, 0, '--port', 0, 65535),
+      port,
       latencyMs: number(argv.latency, 0, '--latency', 0, 600_000),
       order,
       createEvery: integer(argv['create-every'], 0, '--create-every', 0, 1_000_000),
@@ -35,7 +45,9 @@ export async function simulateCommand({ argv, stdout, stderr }: CommandContext):
       invalidEvery: integer(argv['invalid-every'], 0, '--invalid-every', 0, 1_000_000),
     },
     stdout,
-  );
+  ).catch((error: unknown) => {
+    throw listenError(error, host, port);
+  });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -1,9 +1,9 @@
 /**
  * `anam-sync status`: what the database holds and how the last runs went, for people (text) and
- * scripts (`--json`). Reads only; works while a sync runs (WAL readers do not wait for writers).
+ * scripts (`--json`). Reads only (a read-only connection, never a migration); works while a sync runs (WAL readers do not wait for writers).
  */
 import { commonConfig } from '../config.js';
-import { openForReading, type Db } from '../store/db.js';
+import { asDatabaseError, openForReading, type Db } from '../store/db.js';
 import { isLockStale, type LockHolder } from '../store/lock.js';
 import { listOpenWarnings, type OpenWarning } from '../store/warnings.js';
 import type { CommandContext } from './context.js';
@@ -59,7 +59,12 @@ export async function statusCommand({ argv, env, stdout }: CommandContext): Prom
   const config = commonConfig(argv, env);
   const db = openForReading(config.db);
   try {
-    const report = readStatus(db, config.db);
+    let report: StatusReport;
+    try {
+      report = readStatus(db, config.db);
+    } catch (error) {
+      throw asDatabaseError(error, config.db);
+    }
     stdout.write(argv.json === true ? `${JSON.stringify(report)}\n` : formatStatus(report));
     return 0;
   } finally {

@@ -81,3 +81,13 @@ function readableBound(iso: string, side: 'start' | 'end'): string {
   const time = iso.slice(11, 23).replace(/:00\.000$|\.000$/, '');
   return `${formatDay(iso.slice(0, 10))}, ${iso.slice(0, 4)} ${time} UTC${side === 'end' ? ' (exclusive)' : ''}`;
 }
+
+/** The timeline's heading: `Sessions per day (UTC)`, `... per week (UTC, weeks from Monday)`, `... per month (UTC)`. */
+export function periodHeading(aggregation: 'day' | 'week' | 'month'): string {
+  return `Sessions per ${aggregation} (UTC${aggregation === 'week' ? ', weeks from Monday' : ''})`;
+}
+
+/** A period as an axis label: `Sep 1` for a day or a week (its first day), `Sep 2026` for a month. */
+export function formatPeriod(date: string, aggregation: 'day' | 'week' | 'month'): string {
+  return aggregation === 'month' ? `${MONTHS[Number(date.slice(5, 7)) - 1] ?? '?'} ${date.slice(0, 4)}` : formatDay(date);
+}

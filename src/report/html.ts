@@ -11,7 +11,9 @@ import {
   formatDuration,
   formatHours,
   formatShare,
+  formatPeriod,
   modelLabel,
+  periodHeading,
   personaLabel,
   statusLabel,
 } from './format.js';
@@ -110,30 +112,34 @@ function empty(text: string): string {
 }
 
 function perDaySection(report: Report): string {
-  const range = report.perDayRange;
-  if (range === null) return card('per-day', 'Sessions per day', 'UTC', empty('No sessions match these filters.'), true);
-  const days = report.perDay;
-  const total = days.reduce((sum, day) => sum + day.sessions, 0);
-  const errors = days.reduce((sum, day) => sum + day.errors, 0);
-  const every = days.length <= 10 ? 1 : days.length <= 20 ? 2 : 5;
+  const range = report.periodRange;
+  const unit = report.aggregation;
+  const heading = periodHeading(unit).replace(/ \(.*$/, '');
+  if (range === null) return card('per-day', heading, 'UTC', empty('No sessions match these filters.'), true);
+  const periods = report.periods;
+  const total = periods.reduce((sum, p) => sum + p.sessions, 0);
+  const errors = periods.reduce((sum, p) => sum + p.errors, 0);
+  const every = periods.length <= 10 ? 1 : periods.length <= 20 ? 2 : periods.length <= 60 ? 5 : 10;
+  const span = (p: Report['periods'][number]): string => (unit === 'day' ? p.date : `${p.date} – ${p.to}`);
   const chart = columnChart({
     name: 'per-day',
-    label: `Sessions per day from ${range.from} to ${range.to}`,
+    label: `${heading} from ${range.from} to ${range.to}`,
     width: 1080,
     height: 260,
-    columns: days.map((day, i) => ({
-      value: day.sessions,
-      overlay: day.errors,
-      axisLabel: i % every === 0 || i === days.length - 1 ? formatDay(day.date) : '',
-      title: `${day.date}: ${formatCount(day.sessions)} sessions, ${formatCount(day.errors)} errors, mean ${formatDuration(day.meanDurationS)}`,
+    columns: periods.map((p, i) => ({
+      value: p.sessions,
+      overlay: p.errors,
+      axisLabel: i % every === 0 || i === periods.length - 1 ? formatPeriod(p.date, unit) : '',
+      title: `${span(p)}: ${formatCount(p.sessions)} sessions, ${formatCount(p.errors)} errors, mean ${formatDuration(p.meanDurationS)}`,
     })),
   });
   const legend = `<p class="legend"><span class="key key-bar"></span>sessions <span class="key key-err"></span>ended in ERROR</p>`;
-  const sub = `${esc(formatDay(range.from))} – ${esc(formatDay(range.to))} · ${formatCount(total)} sessions, ${formatCount(errors)} errors · UTC days`;
-  const table = `<details><summary>Table</summary><table><thead><tr><th>Date</th><th>Sessions</th><th>Errors</th><th>Mean length</th></tr></thead><tbody>${days
-    .map((day) => `<tr><td>${day.date}</td><td>${formatCount(day.sessions)}</td><td>${formatCount(day.errors)}</td><td>${esc(formatDuration(day.meanDurationS))}</td></tr>`)
+  const units = unit === 'day' ? 'UTC days' : unit === 'week' ? 'UTC weeks from Monday' : 'UTC months';
+  const sub = `${esc(formatDay(range.from))}, ${range.from.slice(0, 4)} – ${esc(formatDay(range.to))}, ${range.to.slice(0, 4)} · ${formatCount(total)} sessions, ${formatCount(errors)} errors · ${units}`;
+  const table = `<details><summary>Table</summary><table><thead><tr><th>${unit === 'day' ? 'Date' : unit === 'week' ? 'Week' : 'Month'}</th><th>Sessions</th><th>Errors</th><th>Mean length</th></tr></thead><tbody>${periods
+    .map((p) => `<tr><td>${esc(span(p))}</td><td>${formatCount(p.sessions)}</td><td>${formatCount(p.errors)}</td><td>${esc(formatDuration(p.meanDurationS))}</td></tr>`)
     .join('')}</tbody></table></details>`;
-  return card('per-day', 'Sessions per day', sub, `${legend}${chart}${table}`, true);
+  return card('per-day', heading, sub, `${legend}${chart}${table}`, true);
 }
 
 function durationSection(report: Report): string {

@@ -2,8 +2,6 @@
  * The options of `report`, settled and validated once: errors name the flag (exit 2). Times become
  * canonical UTC instants, so they compare as text against the database's time columns.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { commonConfig, filters, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
 import { UsageError } from '../errors.js';
 
@@ -86,9 +84,7 @@ function offsetMinutes(zone: string): number {
 function htmlPath(value: unknown): string | null {
   const path = optionalString(value, '--html');
   if (path === undefined) return null;
+  // What the path is (a folder, a link, a device) is the output writer's to check, when it opens it.
   if (path.trim() === '') throw new UsageError('--html must name a file');
-  const folder = dirname(resolve(path));
-  if (!existsSync(folder)) throw new UsageError(`--html: folder ${folder} does not exist`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--html ${path} is a folder; name a file`);
   return path;
 }

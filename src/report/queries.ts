@@ -5,8 +5,12 @@
 import type { Db } from '../store/db.js';
 import type { ReportFilters } from './options.js';
 
-/** Days in the per-day section: the last ones of the data, or of the `--from`/`--to` range. */
-export const REPORT_DAYS = 30;
+/** The longest range shown per day, and per week; longer ones are shown per month. */
+export const MAX_DAYS_PER_DAY = 92;
+export const MAX_DAYS_PER_WEEK = 731;
+
+/** How the timeline groups sessions: UTC days, weeks from Monday, or calendar months. */
+export type Aggregation = 'day' | 'week' | 'month';
 /** Rows in the top personas and top models sections. */
 export const TOP_N = 10;
 /** Histogram bucket edges in seconds: `[0, 10)`, `[10, 30)`, ..., `[3600, ∞)`. */
@@ -35,10 +39,19 @@ export interface Report {
     firstStart: string | null;
     lastStart: string | null;
   };
-  /** The days of `perDay`, inclusive, or null when there is nothing to show. */
-  perDayRange: { from: string; to: string } | null;
-  /** One entry per day of `perDayRange` (days without sessions included, with 0). */
-  perDay: Array<{ date: string; sessions: number; errors: number; meanDurationS: number | null }>;
+  /** What one entry of `periods` covers: a day up to 92 days, a week up to two years, else a month. */
+  aggregation: Aggregation;
+  /**
+   * The days `periods` covers, inclusive: the whole `--from`/`--to` range, or the data's first and
+   * last day where a bound is not given; null when there is nothing to show.
+   */
+  periodRange: { from: string; to: string } | null;
+  /**
+   * One entry per day, week or month of `periodRange` (empty ones included, with 0): `date` is its
+   * first day and `to` its last, both inside `periodRange` (the first and last week or month may be
+   * cut by the range).
+   */
+  periods: Array<{ date: string; to: string; sessions: number; errors: number; meanDurationS: number | null }>;
   /** Over ended sessions (those with a duration). Seconds. */
   durations: {
     count: number;
@@ -87,14 +100,16 @@ export function buildReport(db: Db, filters: ReportFilters, context: ReportConte
   const { where, params } = filterClause(filters);
   const read = db.transaction((): Report => {
     const totals = totalsOf(db, where, params);
-    const perDayRange = dayWindow(db, filters, where, params);
+    const periodRange = rangeOf(db, filters, where, params);
+    const aggregation = periodRange === null ? 'day' : aggregationFor(periodRange);
     return {
       database: context.database,
       generatedAt: context.now.toISOString(),
       filters: { ...filters },
       totals,
-      perDayRange,
-      perDay: perDayRange === null ? [] : perDay(db, where, params, perDayRange),
+      aggregation,
+      periodRange,
+      periods: periodRange === null ? [] : periods(db, where, params, periodRange, aggregation),
       durations: durations(db, where, params),
       exitStatuses: exitStatuses(db, where, params),
       topPersonas: topPersonas(db, where, params),
@@ -155,42 +170,74 @@ function totalsOf(db: Db, where: string, params: Params): Report['totals'] {
 }
 
 /**
- * The days the per-day section shows: the last {@link REPORT_DAYS} days up to `--to` (its last
- * day), or else up to the newest session's day, and never before `--from`'s day.
+ * The days the timeline shows: from `--from`'s day (or the first session's) to `--to`'s last day (or
+ * the last session's).
  */
-function dayWindow(db: Db, filters: ReportFilters, where: string, params: Params): Report['perDayRange'] {
-  let last: string | null;
-  if (filters.to !== null) last = new Date(Date.parse(filters.to) - 1).toISOString().slice(0, 10);
-  else last = db.prepare(`SELECT max(start_date) FROM sessions_flat WHERE ${where}`).pluck().get(params) as string | null;
-  if (last === null) return null;
-  let first = addDays(last, -(REPORT_DAYS - 1));
-  if (filters.from !== null && filters.from.slice(0, 10) > first) first = filters.from.slice(0, 10);
-  return first > last ? null : { from: first, to: last };
+function rangeOf(db: Db, filters: ReportFilters, where: string, params: Params): Report['periodRange'] {
+  const data = db.prepare(`SELECT min(start_date) AS first, max(start_date) AS last FROM sessions_flat WHERE ${where}`).get(params) as {
+    first: string | null;
+    last: string | null;
+  };
+  const first = filters.from !== null ? filters.from.slice(0, 10) : data.first;
+  const last = filters.to !== null ? new Date(Date.parse(filters.to) - 1).toISOString().slice(0, 10) : data.last;
+  if (first === null || last === null || first > last) return null;
+  return { from: first, to: last };
 }
 
-function perDay(db: Db, where: string, params: Params, range: { from: string; to: string }): Report['perDay'] {
+/** Days up to {@link MAX_DAYS_PER_DAY}, weeks up to {@link MAX_DAYS_PER_WEEK}, else months. */
+export function aggregationFor(range: { from: string; to: string }): Aggregation {
+  const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 + 1;
+  return days <= MAX_DAYS_PER_DAY ? 'day' : days <= MAX_DAYS_PER_WEEK ? 'week' : 'month';
+}
+
+/** The first day of the day, week (Monday) or month holding `date`; the SQL below says the same. */
+export function periodStart(date: string, aggregation: Aggregation): string {
+  if (aggregation === 'day') return date;
+  if (aggregation === 'month') return `${date.slice(0, 7)}-01`;
+  const weekday = new Date(`${date}T00:00:00.000Z`).getUTCDay();
+  return addDays(date, -((weekday + 6) % 7));
+}
+
+/** The first day of the next period after the one starting at `start`. */
+function nextPeriod(start: string, aggregation: Aggregation): string {
+  if (aggregation === 'day') return addDays(start, 1);
+  if (aggregation === 'week') return addDays(start, 7);
+  const d = new Date(`${start}T00:00:00.000Z`);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+}
+
+const PERIOD_SQL: Record<Aggregation, string> = {
+  day: 'start_date',
+  // SQLite's `weekday 1` moves forward to a Monday; six days back first lands on this week's.
+  week: "date(start_date, '-6 days', 'weekday 1')",
+  month: "substr(start_date, 1, 7) || '-01'",
+};
+
+function periods(db: Db, where: string, params: Params, range: { from: string; to: string }, aggregation: Aggregation): Report['periods'] {
   const rows = db
     .prepare(
-      `SELECT start_date AS date, count(*) AS sessions,
+      `SELECT ${PERIOD_SQL[aggregation]} AS period, count(*) AS sessions,
          coalesce(sum(exit_status = 'ERROR'), 0) AS errors,
          avg(duration_s) AS meanDurationS
        FROM sessions_flat
        WHERE ${where} AND start_date >= @dayFrom AND start_date <= @dayTo
-       GROUP BY start_date`,
+       GROUP BY period`,
     )
-    .all({ ...params, dayFrom: range.from, dayTo: range.to }) as Report['perDay'];
-  const byDate = new Map(rows.map((row) => [row.date, row]));
-  const days: Report['perDay'] = [];
-  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
-    const row = byDate.get(date);
-    days.push({
-      date,
+    .all({ ...params, dayFrom: range.from, dayTo: range.to }) as Array<{ period: string; sessions: number; errors: number; meanDurationS: number | null }>;
+  const byPeriod = new Map(rows.map((row) => [row.period, row]));
+  const out: Report['periods'] = [];
+  for (let start = periodStart(range.from, aggregation); start <= range.to; start = nextPeriod(start, aggregation)) {
+    const row = byPeriod.get(start);
+    const end = addDays(nextPeriod(start, aggregation), -1);
+    out.push({
+      date: start < range.from ? range.from : start,
+      to: end > range.to ? range.to : end,
       sessions: row?.sessions ?? 0,
       errors: row?.errors ?? 0,
       meanDurationS: row ? roundOrNull(row.meanDurationS) : null,
     });
   }
-  return days;
+  return out;
 }
 
 function durations(db: Db, where: string, params: Params): Report['durations'] {

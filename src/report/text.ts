@@ -7,6 +7,7 @@ import {
   formatHours,
   formatShare,
   modelLabel,
+  periodHeading,
   personaLabel,
   statusLabel,
 } from './format.js';
@@ -40,13 +41,20 @@ export function formatReport(report: Report): string {
     ),
   ];
 
-  if (report.perDayRange !== null) {
-    const max = Math.max(1, ...report.perDay.map((day) => day.sessions));
-    lines.push('', `Sessions per day (UTC) · ${report.perDayRange.from} .. ${report.perDayRange.to}`);
+  if (report.periodRange !== null) {
+    const max = Math.max(1, ...report.periods.map((p) => p.sessions));
+    const unit = report.aggregation;
+    lines.push('', `${periodHeading(unit)} · ${report.periodRange.from} .. ${report.periodRange.to}`);
     lines.push(
       ...table(
-        [{ header: 'date' }, { header: 'sessions', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'mean', align: 'right' }, { header: '' }],
-        report.perDay.map((day) => [day.date, formatCount(day.sessions), formatCount(day.errors), formatDuration(day.meanDurationS), bar(day.sessions, max)]),
+        [{ header: unit === 'day' ? 'date' : unit }, { header: 'sessions', align: 'right' }, { header: 'errors', align: 'right' }, { header: 'mean', align: 'right' }, { header: '' }],
+        report.periods.map((p) => [
+          unit === 'day' ? p.date : `${p.date} .. ${p.to}`,
+          formatCount(p.sessions),
+          formatCount(p.errors),
+          formatDuration(p.meanDurationS),
+          bar(p.sessions, max),
+        ]),
       ),
     );
   }

@@ -8,7 +8,7 @@ import { runCli, tempFolder } from '../helpers.js';
 import { CHROMIUM, HAS_CHROMIUM, syncedDatabase, type SyncedDb } from './fixture.js';
 
 interface JsonReport {
-  perDay: unknown[];
+  periods: unknown[];
   durations: { histogram: unknown[] };
   exitStatuses: unknown[];
   topPersonas: unknown[];
@@ -75,9 +75,9 @@ describe('report --html', () => {
   it('draws a column per day, a column per length bucket, and a bar per exit status, persona and model', async () => {
     const html = await writeHtml(data.path, join(out.path, 'charts.html'));
     const report = await json(data.path);
-    expect(report.perDay).toHaveLength(30);
+    expect(report.periods.length).toBeGreaterThan(0);
     const bars = /<rect class="bar[ "]/g;
-    expect(count(chart(html, 'per-day'), bars)).toBe(report.perDay.length);
+    expect(count(chart(html, 'per-day'), bars)).toBe(report.periods.length);
     expect(count(chart(html, 'durations'), bars)).toBe(report.durations.histogram.length);
     expect(count(chart(html, 'exit-statuses'), bars)).toBe(report.exitStatuses.length);
     expect(count(chart(html, 'personas'), bars)).toBe(report.topPersonas.length);
@@ -131,7 +131,7 @@ describe('report --html', () => {
       expect(html).not.toMatch(/<img|<script|<\/svg><script/i);
       expect(fetching(html)).toEqual([]);
       expect(html).toContain('&#60;img src=https:');
-      expect(count(chart(html, 'per-day'), /<rect class="bar[ "]/g)).toBe(30);
+      expect(count(chart(html, 'per-day'), /<rect class="bar[ "]/g)).toBe(5); // Sep 1-5: the data's own range
       expect(count(chart(html, 'per-day'), /<rect class="bar" data-value="1"/g)).toBe(5);
     } finally {
       folder.cleanup();
@@ -198,7 +198,7 @@ describe('report --html in a browser', () => {
         expect(c.height, c.name ?? '').toBeGreaterThan(50);
         expect(c.drawn, c.name ?? '').toBeGreaterThan(0);
       }
-      expect(charts[0]?.bars).toBe(report.perDay.length);
+      expect(charts[0]?.bars).toBe(report.periods.length);
       expect(await page.locator('h1').isVisible()).toBe(true);
       expect(requests).toEqual([url]);
       expect(failed).toEqual([]);

@@ -9,8 +9,9 @@ import { copyDatabase, syncedDatabase, type SyncedDb } from './fixture.js';
 interface JsonReport {
   filters: { from: string | null; to: string | null; personaId: string | null };
   totals: Record<string, number | string | null>;
-  perDayRange: { from: string; to: string } | null;
-  perDay: Array<{ date: string; sessions: number; errors: number; meanDurationS: number | null }>;
+  periodRange: { from: string; to: string } | null;
+  aggregation: 'day' | 'week' | 'month';
+  periods: Array<{ date: string; to: string; sessions: number; errors: number; meanDurationS: number | null }>;
   durations: {
     count: number;
     p50: number | null;
@@ -100,15 +101,28 @@ function expected(filters: Filters): Omit<JsonReport, 'filters'> {
     const errorsByDay = new Map<string, number>();
     for (const r of rows) if (r.exit_status === 'ERROR') errorsByDay.set(r.start_time.slice(0, 10), (errorsByDay.get(r.start_time.slice(0, 10)) ?? 0) + 1);
     const days = [...byDay.keys()].sort();
+    // The whole range asked for, or the data's; per day up to 92 days, per week (from Monday) up to 731, else per month.
+    const first = filters.from ? filters.from.slice(0, 10) : days[0];
     const last = filters.to ? new Date(Date.parse(filters.to) - 1).toISOString().slice(0, 10) : days[days.length - 1];
-    let perDayRange: JsonReport['perDayRange'] = null;
-    const perDay: JsonReport['perDay'] = [];
-    if (last !== undefined) {
-      let first = addDays(last, -29);
-      if (filters.from && filters.from.slice(0, 10) > first) first = filters.from.slice(0, 10);
-      perDayRange = { from: first, to: last };
+    let periodRange: JsonReport['periodRange'] = null;
+    const periods: JsonReport['periods'] = [];
+    let aggregation: JsonReport['aggregation'] = 'day';
+    if (first !== undefined && last !== undefined && first <= last) {
+      periodRange = { from: first, to: last };
+      const span = (Date.parse(last) - Date.parse(first)) / 86_400_000 + 1;
+      aggregation = span <= 92 ? 'day' : span <= 731 ? 'week' : 'month';
+      const startOf = (d: string): string =>
+        aggregation === 'day' ? d : aggregation === 'month' ? `${d.slice(0, 7)}-01` : addDays(d, -((new Date(d).getUTCDay() + 6) % 7));
       for (let d = first; d <= last; d = addDays(d, 1)) {
-        perDay.push({ date: d, sessions: byDay.get(d) ?? 0, errors: errorsByDay.get(d) ?? 0, meanDurationS: null });
+        const start = startOf(d);
+        let entry = periods.at(-1);
+        if (entry === undefined || startOf(entry.date) !== start) {
+          entry = { date: d, to: d, sessions: 0, errors: 0, meanDurationS: null };
+          periods.push(entry);
+        }
+        entry.to = d;
+        entry.sessions += byDay.get(d) ?? 0;
+        entry.errors += errorsByDay.get(d) ?? 0;
       }
     }
     const edges = [0, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
@@ -138,8 +152,9 @@ function expected(filters: Filters): Omit<JsonReport, 'filters'> {
         firstStart: rows.length === 0 ? null : rows.map((r) => r.start_time).sort()[0] ?? null,
         lastStart: rows.length === 0 ? null : rows.map((r) => r.start_time).sort().pop() ?? null,
       },
-      perDayRange,
-      perDay,
+      aggregation,
+      periodRange,
+      periods,
       durations: {
         count: ms.length,
         p50: nearestRank(seconds, 50),
@@ -181,9 +196,10 @@ function expectSameNumbers(report: JsonReport, want: ReturnType<typeof expected>
   const { totalDurationS, ...counts } = want.totals;
   expect(report.totals).toMatchObject(counts);
   expect(report.totals.totalDurationS).toBeCloseTo(totalDurationS as number, 2);
-  expect(report.perDayRange).toEqual(want.perDayRange);
-  expect(report.perDay.map(({ date, sessions, errors }) => ({ date, sessions, errors }))).toEqual(
-    want.perDay.map(({ date, sessions, errors }) => ({ date, sessions, errors })),
+  expect(report.periodRange).toEqual(want.periodRange);
+  expect(report.aggregation).toBe(want.aggregation);
+  expect(report.periods.map(({ date, to, sessions, errors }) => ({ date, to, sessions, errors }))).toEqual(
+    want.periods.map(({ date, to, sessions, errors }) => ({ date, to, sessions, errors })),
   );
   const { mean, ...exact } = want.durations;
   expect(report.durations).toMatchObject(exact);
@@ -203,8 +219,9 @@ describe('report --json', () => {
     const want = expected({});
     expectSameNumbers(report, want);
     expect(report.totals.sessions).toBe(data.sim.store.all().length);
-    expect(report.perDay).toHaveLength(30);
-    expect(report.perDay.at(-1)?.date).toBe((report.totals.lastStart as string).slice(0, 10));
+    // No range asked for: the timeline spans the data, first day to last.
+    expect(report.periodRange).toEqual({ from: String(report.totals.firstStart).slice(0, 10), to: String(report.totals.lastStart).slice(0, 10) });
+    expect(report.periods.reduce((sum, p) => sum + p.sessions, 0)).toBe(report.totals.sessions);
     expect(report.durations.histogram.reduce((sum, b) => sum + b.sessions, 0)).toBe(report.durations.count);
     expect(report.topPersonas).toHaveLength(10);
   });
@@ -213,8 +230,8 @@ describe('report --json', () => {
     const report = await reportJson('--from', '2026-09-05', '--to', '2026-09-20');
     expect(report.filters).toEqual({ from: '2026-09-05T00:00:00.000Z', to: '2026-09-21T00:00:00.000Z', personaId: null });
     expectSameNumbers(report, expected({ from: '2026-09-05T00:00:00.000Z', to: '2026-09-21T00:00:00.000Z' }));
-    expect(report.perDayRange).toEqual({ from: '2026-09-05', to: '2026-09-20' });
-    expect(report.perDay).toHaveLength(16);
+    expect(report.periodRange).toEqual({ from: '2026-09-05', to: '2026-09-20' });
+    expect(report.periods).toHaveLength(16);
     expect(report.totals.firstStart! >= '2026-09-05').toBe(true);
     expect(report.totals.lastStart! < '2026-09-21').toBe(true);
   });
@@ -227,20 +244,61 @@ describe('report --json', () => {
     expectSameNumbers(report, expected(filters));
     expect(report.totals.personas).toBe(1);
     expect(report.topPersonas.map((p) => p.personaId)).toEqual([busiest]);
-    expect(report.perDayRange).toEqual({ from: '2026-09-10', to: '2026-09-25' });
+    expect(report.periodRange).toEqual({ from: '2026-09-10', to: '2026-09-25' });
   });
 
-  it('shows the last 30 days before --to when the range is longer', async () => {
+  it('shows the whole --from/--to range, per day up to 92 days', async () => {
     const report = await reportJson('--from', '2026-08-01', '--to', '2026-09-15');
-    expect(report.perDayRange).toEqual({ from: '2026-08-17', to: '2026-09-15' });
+    expect(report.aggregation).toBe('day');
+    expect(report.periodRange).toEqual({ from: '2026-08-01', to: '2026-09-15' });
+    expect(report.periods).toHaveLength(46);
     expectSameNumbers(report, expected({ from: '2026-08-01T00:00:00.000Z', to: '2026-09-16T00:00:00.000Z' }));
+  });
+
+  it('shows a whole year per week (from Monday), the first and last week cut to the range, in JSON, text and HTML alike', async () => {
+    const args = ['--from', '2026-01-01', '--to', '2026-12-31'];
+    const report = await reportJson(...args);
+    expect(report.aggregation).toBe('week');
+    expect(report.periodRange).toEqual({ from: '2026-01-01', to: '2026-12-31' });
+    expect(report.periods).toHaveLength(53);
+    // January 1st, 2026 is a Thursday: the first week runs to Sunday the 4th, the next from Monday the 5th.
+    expect(report.periods.slice(0, 2).map(({ date, to }) => ({ date, to }))).toEqual([
+      { date: '2026-01-01', to: '2026-01-04' },
+      { date: '2026-01-05', to: '2026-01-11' },
+    ]);
+    expect(report.periods.at(-1)).toMatchObject({ date: '2026-12-28', to: '2026-12-31' });
+    expect(report.periods.reduce((sum, p) => sum + p.sessions, 0)).toBe(report.totals.sessions);
+    expectSameNumbers(report, expected({ from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' }));
+
+    const text = (await runCli(['report', '--db', data.path, ...args])).stdout;
+    expect(text).toContain('Sessions per week (UTC, weeks from Monday) · 2026-01-01 .. 2026-12-31');
+    const rows = text.split('\n').filter((line) => /^ {2}\d{4}-\d{2}-\d{2} \.\. \d{4}-\d{2}-\d{2} /.test(line));
+    expect(rows.map((line) => line.trim().split(/\s+/).slice(0, 4))).toEqual(
+      report.periods.map((p) => [p.date, '..', p.to, p.sessions.toLocaleString('en-US')]),
+    );
+
+    const page = join(data.folder, 'year.html');
+    expect((await runCli(['report', '--db', data.path, ...args, '--html', page, '--quiet'])).code).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    const chart = /<svg class="chart" data-chart="per-day"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect([...chart.matchAll(/<rect class="bar" data-value="(\d+)"/g)].map((m) => Number(m[1]))).toEqual(report.periods.map((p) => p.sessions));
+    expect(html).toContain('<h2>Sessions per week</h2>');
+  });
+
+  it('shows a range over two years per calendar month', async () => {
+    const report = await reportJson('--from', '2025-01-01', '--to', '2027-12-31');
+    expect(report.aggregation).toBe('month');
+    expect(report.periods).toHaveLength(36);
+    expect(report.periods[0]).toMatchObject({ date: '2025-01-01', to: '2025-01-31' });
+    expect(report.periods[13]).toMatchObject({ date: '2026-02-01', to: '2026-02-28' });
+    expectSameNumbers(report, expected({ from: '2025-01-01T00:00:00.000Z', to: '2028-01-01T00:00:00.000Z' }));
   });
 
   it('reports zeros, not an error, when nothing matches', async () => {
     const report = await reportJson('--from', '2030-01-01');
     expect(report.totals).toMatchObject({ sessions: 0, active: 0, ended: 0, personas: 0, firstStart: null });
-    expect(report.perDayRange).toBeNull();
-    expect(report.perDay).toEqual([]);
+    expect(report.periodRange).toBeNull();
+    expect(report.periods).toEqual([]);
     expect(report.durations).toMatchObject({ count: 0, p50: null, p90: null, p99: null });
     expect(report.exitStatuses).toEqual([]);
   });
@@ -256,11 +314,12 @@ describe('report (text)', () => {
       expect(out).toContain(heading);
     }
     const dayLines = out.split('\n').filter((line) => /^ {2}\d{4}-\d{2}-\d{2} /.test(line));
-    expect(dayLines).toHaveLength(30);
+    expect(json.aggregation).toBe('day');
+    expect(dayLines).toHaveLength(json.periods.length);
     // Right-aligned counts: every day's count ends in the same column.
     const ends = new Set(dayLines.map((line) => /^ {2}\S+\s+\d+/.exec(line)?.[0].length));
     expect(ends.size).toBe(1);
-    const first = json.perDay[0];
+    const first = json.periods[0];
     expect(dayLines[0]).toMatch(new RegExp(`^  ${first?.date}\\s+${first?.sessions}\\s+${first?.errors}\\s`));
     expect(out).toContain(`sessions   ${Number(json.totals.sessions).toLocaleString('en-US')} (`);
   });
@@ -289,7 +348,7 @@ describe('report while a sync writes, and on an older database', () => {
     }
   });
 
-  it('migrates a database written before the view existed, then reports', async () => {
+  it('does not migrate a database written before the view existed: one line names its version and anam-sync migrate', async () => {
     const folder = tempFolder();
     try {
       const old = join(folder.path, 'old.db');
@@ -305,6 +364,18 @@ describe('report while a sync writes, and on an older database', () => {
         DELETE FROM __drizzle_migrations WHERE created_at >= (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1 OFFSET 2);`);
       db.pragma(`user_version = ${version - 3}`);
       db.close();
+      const before = readFileSync(old);
+      for (const command of [['report', '--json'], ['status'], ['export']]) {
+        const result = await runCli([...command, '--db', old]);
+        expect(result.code, command[0]).toBe(2);
+        expect(result.stderr).toBe(
+          `anam-sync: error: database ${old} is at schema version ${version - 3} and this anam-sync reads version ${version}: ` +
+            `run anam-sync migrate --db ${old} (with write access) to update it\n`,
+        );
+      }
+      expect(readFileSync(old).equals(before)).toBe(true);
+
+      expect((await runCli(['migrate', '--db', old, '--quiet'])).code).toBe(0);
       const result = await runCli(['report', '--db', old, '--json']);
       expect(result.code).toBe(0);
       expect((JSON.parse(result.stdout) as JsonReport).totals.sessions).toBe(data.sim.store.all().length);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { openDatabase, schemaVersion, type Db } from '../../src/store/db.js';
+import { APPLICATION_ID, openDatabase, schemaVersion, type Db } from '../../src/store/db.js';
 import { tempDirs } from '../helpers.js';
 
 const temp = tempDirs();
@@ -51,6 +51,7 @@ describe('openDatabase', () => {
     // A database made with SQLite's default 4 KiB pages (by an earlier version, say) keeps them.
     const older = join(temp.make(), 'older.db');
     const made = new Database(older);
+    made.pragma(`application_id = ${APPLICATION_ID}`);
     made.exec('CREATE TABLE unrelated (a)');
     made.close();
     const db = open(older);
@@ -130,6 +131,7 @@ describe('openDatabase', () => {
   it('refuses a database written by a newer version of anam-sync and leaves it unchanged', () => {
     const path = join(temp.make(), 'newer.db');
     const future = new Database(path);
+    future.pragma(`application_id = ${APPLICATION_ID}`);
     future.exec('CREATE TABLE sessions (id TEXT PRIMARY KEY, from_the_future TEXT)');
     future.pragma(`user_version = ${schemaVersion() + 1}`);
     future.close();
