@@ -31,7 +31,7 @@ function common(y: Yargs): Yargs {
   return y
     .option('db', { type: 'string', requiresArg: true, describe: `SQLite database file [env ANAM_SYNC_DB] (default ${DEFAULTS.db})` })
     .option('log-format', { type: 'string', requiresArg: true, choices: ['text', 'json'], describe: 'log lines on stderr: text, or one JSON object per line' })
-    .option('quiet', { type: 'boolean', alias: 'q', describe: 'log errors only (for cron mail)' })
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'log errors and new warnings only (for cron mail)' })
     .option('verbose', { type: 'boolean', alias: 'v', describe: 'log every request, and stack traces on errors' })
     .conflicts('quiet', 'verbose');
 }
@@ -80,9 +80,21 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .option('api-key-id', { type: 'string', requiresArg: true, describe: 'only sessions minted by this API key (UUID); its own bookmark' })
           .option('search', { type: 'string', requiresArg: true, describe: 'only sessions whose id or client label matches; its own bookmark' })
           .option('json', { type: 'boolean', describe: 'print one JSON summary object on stdout at the end' })
+          .option('transcripts', {
+            type: 'boolean',
+            describe:
+              'also keep the transcript of every ended session (one request per session without one; the database then holds conversations) [env ANAM_SYNC_TRANSCRIPTS=1]',
+          })
+          .option('metrics-file', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'after every run, write Prometheus text format here (for node_exporter\'s textfile collector) [env ANAM_SYNC_METRICS_FILE]',
+          })
           .example('ANAM_API_KEY=... $0 sync', 'incremental sync into ./anam-sessions.db')
           .example('$0 sync --full --concurrency 8 --json', 'read every page, print a JSON summary')
           .example('$0 sync --api-key-file ~/.anam-key --db /var/lib/anam/sessions.db --quiet', 'from cron')
+          .example('HTTPS_PROXY=http://proxy.corp:3128 $0 sync', 'through an HTTP proxy (NO_PROXY is honoured)')
+          .example('$0 sync --transcripts', 'also copy transcripts, which Anam deletes after 30 days')
           .epilogue(EXIT_CODES),
       (argv) => run(async () => (await import('./commands/sync.js')).syncCommand, argv),
     )
@@ -92,6 +104,11 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
       (y) =>
         common(y)
           .option('json', { type: 'boolean', describe: 'print the status as one JSON object' })
+          .option('check', {
+            type: 'boolean',
+            describe: 'health check: exit 0 with one OK line when every scope synced within --max-age and no warning is open, else exit 1 saying why',
+          })
+          .option('max-age', { type: 'string', requiresArg: true, describe: 'with --check: how old the last successful sync may be, e.g. 30m, 2h, 1d (default 24h)' })
           .example('$0 status', 'a readable summary')
           .example('$0 status --json | jq .sessions', 'for scripts'),
       (argv) => run(async () => (await import('./commands/status.js')).statusCommand, argv),

@@ -23,12 +23,15 @@ export function createProgressBar(stream: NodeJS.WriteStream, enabled: boolean):
       last = now;
       const seconds = (now - started) / 1000;
       const rate = progress.seen / Math.max(seconds, 0.001);
-      const pages = progress.lastPage !== null && progress.phase === 'full' ? `${progress.pages}/${progress.lastPage}` : `${progress.pages}`;
-      const remaining = progress.total !== null && progress.phase === 'full' ? Math.max(0, progress.total - progress.seen) / Math.max(rate, 1) : null;
-      const width = progress.lastPage && progress.phase === 'full' ? Math.min(1, progress.pages / progress.lastPage) : 0;
-      const bar = progress.phase === 'full' ? `[${'#'.repeat(Math.round(width * 20)).padEnd(20, '.')}] ` : '';
+      // Full scans and transcript backfills know their end; head scans and lookups do not.
+      const bounded = progress.phase === 'full' || progress.phase === 'transcripts';
+      const pages = progress.lastPage !== null && bounded ? `${progress.pages}/${progress.lastPage}` : `${progress.pages}`;
+      const remaining = progress.total !== null && bounded ? Math.max(0, progress.total - progress.seen) / Math.max(rate, 1) : null;
+      const width = progress.lastPage && bounded ? Math.min(1, progress.pages / progress.lastPage) : 0;
+      const bar = bounded ? `[${'#'.repeat(Math.round(width * 20)).padEnd(20, '.')}] ` : '';
       const eta = remaining === null ? '' : ` ETA ${formatSeconds(remaining)}`;
-      stream.write(`\r${bar}${progress.phase} pages ${pages}, ${progress.seen} sessions, ${Math.round(rate)}/s${eta}\u001b[K`);
+      const what = progress.phase === 'transcripts' ? `transcripts ${pages}` : `${progress.phase} pages ${pages}, ${progress.seen} sessions`;
+      stream.write(`\r${bar}${what}, ${Math.round(rate)}/s${eta}\u001b[K`);
       shown = true;
     },
     done() {

@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commonConfig, DEFAULTS, syncConfig, type Argv, type Env } from '../src/config.js';
+import { commonConfig, DEFAULTS, durationSetting, proxyFor, syncConfig, type Argv, type Env } from '../src/config.js';
 import { UsageError } from '../src/errors.js';
 import { tempDirs } from './helpers.js';
 
@@ -206,21 +206,30 @@ describe('where each setting comes from', () => {
   it('warns when other users can read the key file, without failing', () => {
     const warnings: string[] = [];
     const path = keyFile('sk-file-key\n', 0o644);
-    expect(syncConfig({ 'api-key-file': path }, {}, (message) => warnings.push(message)).apiKey).toBe('sk-file-key');
+    expect(syncConfig({ 'api-key-file': path }, {}, (warning) => warnings.push(warning.message)).apiKey).toBe('sk-file-key');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(path);
     expect(warnings[0]).not.toContain('sk-file-key');
   });
 
+  it('reads a duration with its unit, and refuses one without', () => {
+    expect(durationSetting('90s', '24h', '--max-age').ms).toBe(90_000);
+    expect(durationSetting(undefined, '24h', '--max-age')).toEqual({ ms: 86_400_000, text: '24h' });
+    expect(durationSetting('1.5d', '24h', '--max-age').ms).toBe(129_600_000);
+    for (const bad of ['24', '0h', '-1h', 'soon', '2 weeks']) {
+      expect(() => durationSetting(bad, '24h', '--max-age')).toThrow(/--max-age must be a duration such as 30m, 2h or 1d/);
+    }
+  });
+
   it('warns when the group can read the key file', () => {
     const warnings: string[] = [];
-    syncConfig({ 'api-key-file': keyFile('k\n', 0o640) }, {}, (message) => warnings.push(message));
+    syncConfig({ 'api-key-file': keyFile('k\n', 0o640) }, {}, (warning) => warnings.push(warning.message));
     expect(warnings).toHaveLength(1);
   });
 
   it('does not warn about a key file only its owner can read', () => {
     const warnings: string[] = [];
-    syncConfig({ 'api-key-file': keyFile('k\n', 0o600) }, {}, (message) => warnings.push(message));
+    syncConfig({ 'api-key-file': keyFile('k\n', 0o600) }, {}, (warning) => warnings.push(warning.message));
     expect(warnings).toEqual([]);
   });
 
@@ -244,5 +253,36 @@ describe('where each setting comes from', () => {
     const error = usageError({ 'api-key-file': keyFile('sk-first-line\nsk-second-line\n') });
     expect(error.message).not.toContain('sk-first-line');
     expect(error.message).not.toContain('sk-second-line');
+  });
+});
+
+describe('proxyFor', () => {
+  const https = new URL('https://api.anam.ai');
+  const http = new URL('http://127.0.0.1:8080');
+
+  it('takes HTTPS_PROXY for https and HTTP_PROXY for http, lower case first, http:// when no scheme is given', () => {
+    expect(proxyFor(https, { HTTPS_PROXY: 'http://proxy.corp:3128' }, false)).toBe('http://proxy.corp:3128/');
+    expect(proxyFor(https, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' }, false)).toBe('http://lower:1/');
+    expect(proxyFor(https, { HTTPS_PROXY: 'proxy.corp:3128' }, false)).toBe('http://proxy.corp:3128/');
+    expect(proxyFor(https, { HTTP_PROXY: 'http://proxy.corp:3128' }, false)).toBeNull();
+    expect(proxyFor(http, { HTTP_PROXY: 'http://127.0.0.1:3128' }, false)).toBe('http://127.0.0.1:3128/');
+    expect(proxyFor(https, {}, false)).toBeNull();
+  });
+
+  it('goes straight to hosts NO_PROXY lists: exact, subdomains, wildcard, with or without port', () => {
+    const env = (NO_PROXY: string): Env => ({ HTTPS_PROXY: 'http://proxy:3128', NO_PROXY });
+    for (const list of ['api.anam.ai', 'anam.ai', '.anam.ai', '*.anam.ai', 'other, anam.ai', 'api.anam.ai:443', '*']) {
+      expect(proxyFor(https, env(list), false), list).toBeNull();
+    }
+    for (const list of ['nam.ai', 'api.anam.ai:8443', 'example.com', '']) {
+      expect(proxyFor(https, env(list), false), list).toBe('http://proxy:3128/');
+    }
+    expect(proxyFor(new URL('http://[::1]:9/'), { HTTP_PROXY: 'http://127.0.0.1:1', no_proxy: '::1' }, false)).toBeNull();
+  });
+
+  it('refuses a proxy that would see the key in clear, or is no http(s) URL', () => {
+    expect(() => proxyFor(http, { HTTP_PROXY: 'http://proxy.corp:3128' }, false)).toThrow(/would see the key in clear/);
+    expect(proxyFor(http, { HTTP_PROXY: 'http://proxy.corp:3128' }, true)).toBe('http://proxy.corp:3128/');
+    expect(() => proxyFor(https, { HTTPS_PROXY: 'socks5://proxy:1080' }, false)).toThrow(/must be an http:\/\/ or https:\/\/ proxy/);
   });
 });

@@ -49,12 +49,32 @@ export interface ApiClientOptions {
   /** Aborts requests in flight and waits between retries (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   onRequest?: (event: RequestEvent) => void;
+  onRetry?: (event: RetryEvent) => void;
+  /** An HTTP proxy for every request (from HTTPS_PROXY / HTTP_PROXY / NO_PROXY), or null. */
+  proxyUrl?: string | null;
+}
+
+/** A wait before a retry (for the log: one line per wait longer than a second). */
+export interface RetryEvent {
+  path: string;
+  /** The status that failed, or null for a network failure. */
+  status: number | null;
+  /** The attempt that failed (1 = the first) and how many the request may make in all. */
+  attempt: number;
+  attempts: number;
+  /** The whole wait: what the server asked for (capped), plus the jittered backoff. */
+  waitMs: number;
+  /** What `Retry-After` asked for, or null. */
+  retryAfterMs: number | null;
+  error: string;
 }
 
 /** Counters of one client: every attempt is a request, every attempt after the first a retry. */
 export interface ClientStats {
   requests: number;
   retries: number;
+  /** Requests that succeeded on their last or second-to-last allowed attempt. */
+  nearlyExhausted: number;
 }
 
 /** The status classes of the contract: 429 and 5xx gateway errors are retried, 401/403 end the run. */
@@ -122,8 +142,9 @@ function isObject(body: unknown): body is Record<string, unknown> {
 
 /** The Anam API, as this tool reads it. */
 export class ApiClient {
-  readonly stats: ClientStats = { requests: 0, retries: 0 };
-  readonly #options: Required<Omit<ApiClientOptions, 'signal' | 'onRequest'>> & Pick<ApiClientOptions, 'signal' | 'onRequest'>;
+  readonly stats: ClientStats = { requests: 0, retries: 0, nearlyExhausted: 0 };
+  readonly #options: Required<Omit<ApiClientOptions, 'signal' | 'onRequest' | 'onRetry'>> &
+    Pick<ApiClientOptions, 'signal' | 'onRequest' | 'onRetry'>;
   readonly #host: string;
 
   constructor(options: ApiClientOptions) {
@@ -131,6 +152,7 @@ export class ApiClient {
       minBackoffMs: 250,
       maxBackoffMs: 15_000,
       maxRetryAfterMs: 120_000,
+      proxyUrl: null,
       ...options,
     });
     this.#host = new URL(options.baseUrl).host;
@@ -159,26 +181,61 @@ export class ApiClient {
     }
   }
 
+  /**
+   * `GET /v1/sessions/{id}/transcript`: the answer as sent (validated by api/transcript.ts), or null
+   * when the API answers 404 ("session not found or no transcript available").
+   */
+  async getTranscript(id: string): Promise<Record<string, unknown> | null> {
+    try {
+      const body = await this.#getJson(`/v1/sessions/${encodeURIComponent(id)}/transcript`, isObject, 'the answer is not a transcript object');
+      return body as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof ApiRequestError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+
   /** GETs a path with retries; resolves to parsed JSON or throws a SyncError for the user. */
   async #getJson(path: string, accept: (body: unknown) => boolean, unexpected: string): Promise<unknown> {
-    const { maxRetries, minBackoffMs, maxBackoffMs, maxRetryAfterMs, signal } = this.#options;
+    const { maxRetries, minBackoffMs, maxBackoffMs, maxRetryAfterMs, signal, onRetry } = this.#options;
+    let attempts = 0;
     try {
-      return await pRetry((attempt) => this.#attempt(path, attempt, accept, unexpected), {
-        retries: maxRetries,
-        factor: 2,
-        minTimeout: minBackoffMs,
-        maxTimeout: maxBackoffMs,
-        randomize: true,
-        signal,
-        // Runs only when a retry will follow: the server's wait comes first, then p-retry's own
-        // jittered backoff on top, so jitter can only lengthen what the server asked for.
-        shouldRetry: async ({ error }) => {
-          this.stats.retries++;
-          const wait = error instanceof ApiRequestError ? error.retryAfterMs : null;
-          if (wait !== null && wait > 0) await sleep(Math.min(wait, maxRetryAfterMs), undefined, { signal });
-          return true;
+      const body = await pRetry(
+        (attempt) => {
+          attempts = attempt;
+          return this.#attempt(path, attempt, accept, unexpected);
         },
-      });
+        {
+          retries: maxRetries,
+          // The waits are ours (below), so that the log can say how long each one is: p-retry's own
+          // delay is zero.
+          minTimeout: 0,
+          maxTimeout: 0,
+          signal,
+          // Runs only when a retry will follow: the server's wait first, then a jittered exponential
+          // backoff on top, so jitter can only lengthen what the server asked for.
+          shouldRetry: async ({ error, attemptNumber }) => {
+            this.stats.retries++;
+            const failure = error instanceof ApiRequestError ? error : null;
+            const asked = failure?.retryAfterMs ?? null;
+            const backoff = Math.min(maxBackoffMs, Math.round(minBackoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random())));
+            const waitMs = Math.min(asked ?? 0, maxRetryAfterMs) + backoff;
+            onRetry?.({
+              path: path.split('?')[0]!,
+              status: failure?.status ?? null,
+              attempt: attemptNumber,
+              attempts: maxRetries + 1,
+              waitMs,
+              retryAfterMs: asked,
+              error: error.message,
+            });
+            await sleep(waitMs, undefined, { signal });
+            return true;
+          },
+        },
+      );
+      if (attempts > 1 && attempts >= maxRetries) this.stats.nearlyExhausted++;
+      return body;
     } catch (error) {
       throw this.#toSyncError(error, path);
     }
@@ -196,6 +253,7 @@ export class ApiClient {
         headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
         timeoutMs,
         signal,
+        proxyUrl: this.#options.proxyUrl,
       });
       status = response.status;
       const text = response.text;

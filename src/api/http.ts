@@ -26,6 +26,8 @@ export interface GetOptions {
   timeoutMs: number;
   /** Aborts the request (an `AbortError`). */
   signal?: AbortSignal;
+  /** Send the request through this HTTP proxy (null or absent: straight to the host). */
+  proxyUrl?: string | null;
 }
 
 /**
@@ -38,8 +40,12 @@ export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 // node:https (and TLS with it) loads only for an https URL: a few milliseconds of every other run.
 const plain = { module: http, agent: new http.Agent({ keepAlive: true }) };
 let secure: { module: typeof https; agent: https.Agent } | undefined;
+/** Agents through a proxy, by proxy URL and target protocol; loaded only when a proxy is set. */
+const proxied = new Map<string, Promise<http.Agent>>();
 
-function transportFor(protocol: string): { module: typeof http | typeof https; agent: http.Agent } | null {
+type Transport = { module: typeof http | typeof https; agent: http.Agent };
+
+function transportFor(protocol: string): Transport | null {
   if (protocol === 'http:') return plain;
   if (protocol !== 'https:') return null;
   if (secure === undefined) {
@@ -50,15 +56,38 @@ function transportFor(protocol: string): { module: typeof http | typeof https; a
 }
 
 /**
+ * The agent for `protocol` through the HTTP proxy at `proxyUrl`: an https target goes through a
+ * CONNECT tunnel (the proxy sees the host name, never the request, its headers or the key), an
+ * http target as a request to the proxy. Both from TooTallNate's agents, loaded on first use.
+ */
+function proxyAgent(protocol: string, proxyUrl: string): Promise<http.Agent> {
+  const key = `${protocol} ${proxyUrl}`;
+  let agent = proxied.get(key);
+  if (agent === undefined) {
+    agent =
+      protocol === 'https:'
+        ? import('https-proxy-agent').then(({ HttpsProxyAgent }) => new HttpsProxyAgent(proxyUrl, { keepAlive: true }))
+        : import('http-proxy-agent').then(({ HttpProxyAgent }) => new HttpProxyAgent(proxyUrl, { keepAlive: true }));
+    proxied.set(key, agent);
+  }
+  return agent;
+}
+
+/**
  * GETs `url`. Rejects with a `TimeoutError` or `AbortError` (DOMException names, as `fetch` uses),
  * or with the socket's error (its `code`: ECONNRESET, ECONNREFUSED, a TLS certificate code...). A
  * body cut off before its end rejects with ECONNRESET.
  */
-export function httpGet(url: URL, options: GetOptions): Promise<HttpResponse> {
-  const transport = transportFor(url.protocol);
+export async function httpGet(url: URL, options: GetOptions): Promise<HttpResponse> {
+  let transport = transportFor(url.protocol);
   if (transport === null) {
-    return Promise.reject(Object.assign(new TypeError(`unsupported protocol ${url.protocol} (use http or https)`), { code: 'ERR_INVALID_PROTOCOL' }));
+    throw Object.assign(new TypeError(`unsupported protocol ${url.protocol} (use http or https)`), { code: 'ERR_INVALID_PROTOCOL' });
   }
+  if (options.proxyUrl) transport = { module: transport.module, agent: await proxyAgent(url.protocol, options.proxyUrl) };
+  return request(url, transport, options);
+}
+
+function request(url: URL, transport: Transport, options: GetOptions): Promise<HttpResponse> {
   if (options.signal?.aborted) return Promise.reject(new DOMException('the request was aborted', 'AbortError'));
   // A signal of its own that follows the caller's: requests in flight at once would otherwise each add
   // a listener to one shared signal, and Node warns on stderr from the eleventh.

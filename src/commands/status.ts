@@ -1,69 +1,37 @@
 /**
  * `anam-sync status`: what the database holds and how the last runs went, for people (text) and
- * scripts (`--json`). Reads only (a read-only connection, never a migration); works while a sync runs (WAL readers do not wait for writers).
+ * scripts (`--json`); `--check` turns it into a health check (exit 0 or 1, one line). Reads only (a
+ * read-only connection, never a migration); works while a sync runs (WAL readers do not wait for
+ * writers).
  */
-import { commonConfig } from '../config.js';
-import { asDatabaseError, openForReading, type Db } from '../store/db.js';
-import { isLockStale, type LockHolder } from '../store/lock.js';
-import { listOpenWarnings, type OpenWarning } from '../store/warnings.js';
+import { commonConfig, durationSetting } from '../config.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { asDatabaseError, openForReading } from '../store/db.js';
+import { checkHealth, readStatus, type StatusReport } from '../store/status.js';
 import type { CommandContext } from './context.js';
 
-/** The numbers `status` reports. */
-export interface StatusReport {
-  database: string;
-  sessions: { stored: number; live: number; open: number; deleted: number };
-  rejectedRecords: number;
-  /** The sync lock's holder; `stale` when it is gone (the next sync takes the lock over). */
-  lock: { pid: number; hostname: string; startedAt: string; heartbeatAt: string; stale: boolean } | null;
-  lastRuns: Array<Record<string, unknown>>;
-  bookmarks: Array<Record<string, unknown>>;
-  /** Warnings the last run of each scope left open (see store/warnings.ts). */
-  warnings: OpenWarning[];
-}
+export type { StatusReport };
 
-/** Reads the status report from an open database. */
-export function readStatus(db: Db, path: string): StatusReport {
-  const sessions = db
-    .prepare(
-      `SELECT count(*) AS stored,
-         coalesce(sum(deleted_at IS NULL), 0) AS live,
-         coalesce(sum(deleted_at IS NULL AND end_time IS NULL), 0) AS open,
-         coalesce(sum(deleted_at IS NOT NULL), 0) AS deleted
-       FROM sessions`,
-    )
-    .get() as StatusReport['sessions'];
-  const rejectedRecords = db.prepare('SELECT count(*) FROM rejected_records').pluck().get() as number;
-  const holder = db
-    .prepare('SELECT pid, hostname, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM sync_lock WHERE id = 1')
-    .get() as LockHolder | undefined;
-  const lock = holder ? { ...holder, stale: isLockStale(holder, new Date()) } : null;
-  const lastRuns = db
-    .prepare(
-      `SELECT id AS runId, started_at AS startedAt, finished_at AS finishedAt, status, mode, scope, requests, retries,
-         pages, seen, inserted, updated, unchanged, stale, rejected, deleted, duration_ms AS durationMs, error
-       FROM sync_runs ORDER BY id DESC LIMIT 5`,
-    )
-    .all() as Array<Record<string, unknown>>;
-  const bookmarks = db
-    .prepare(
-      `SELECT scope, newest_created_at AS newestCreatedAt, last_complete_at AS lastCompleteAt,
-         last_full_sync_at AS lastFullSyncAt, last_run_id AS lastRunId,
-         count_residual AS countResidual, residual_since AS residualSince
-       FROM sync_state ORDER BY scope`,
-    )
-    .all() as Array<Record<string, unknown>>;
-  return { database: path, sessions, rejectedRecords, lock, lastRuns, bookmarks, warnings: listOpenWarnings(db) };
-}
+/** `status --check` accepts a last successful sync this old by default: the default `--full-every`. */
+const DEFAULT_MAX_AGE = '24h';
 
 export async function statusCommand({ argv, env, stdout }: CommandContext): Promise<number> {
   const config = commonConfig(argv, env);
+  const check = argv.check === true ? durationSetting(argv['max-age'], DEFAULT_MAX_AGE, '--max-age') : null;
+  if (check === null && argv['max-age'] !== undefined) throw new UsageError('--max-age goes with --check');
   const db = openForReading(config.db);
   try {
+    const now = new Date();
     let report: StatusReport;
     try {
-      report = readStatus(db, config.db);
+      report = readStatus(db, config.db, now);
     } catch (error) {
       throw asDatabaseError(error, config.db);
+    }
+    if (check !== null) {
+      const verdict = checkHealth(report.scopes, now, check.ms, check.text);
+      stdout.write(`${verdict.line}\n`);
+      return verdict.ok ? ExitCode.ok : ExitCode.failed;
     }
     stdout.write(argv.json === true ? `${JSON.stringify(report)}\n` : formatStatus(report));
     return 0;

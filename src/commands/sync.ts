@@ -3,7 +3,11 @@
  * Signals stop the run after the page in hand; a second signal exits at once.
  */
 import { ExitCode, InterruptedError, messageOf } from '../errors.js';
-import { syncConfig } from '../config.js';
+import { syncConfig, type ConfigWarning } from '../config.js';
+import type { Logger } from '../log.js';
+import { metricsText } from '../metrics.js';
+import { classifyOutput, writeOutput } from '../output-file.js';
+import { readScopeHealth } from '../store/health.js';
 import { createProgressBar } from '../progress.js';
 import { analyzeIfLarge } from '../store/analyze.js';
 import { asDatabaseError, openDatabase, type Db } from '../store/db.js';
@@ -13,10 +17,14 @@ import { prepareSync, type SyncOutcome, type SyncReport } from '../sync/run.js';
 import { loggerFor, type CommandContext } from './context.js';
 
 export async function syncCommand({ argv, env, stdout, stderr }: CommandContext): Promise<number> {
-  const warnings: string[] = [];
-  const config = syncConfig(argv, env, (message) => warnings.push(message));
+  const warnings: ConfigWarning[] = [];
+  const config = syncConfig(argv, env, (warning) => warnings.push(warning));
   const log = loggerFor(config, stderr);
-  for (const warning of warnings) log.warn(warning);
+  // Fields that repeat what a text line already says: only JSON log lines carry them.
+  const jsonFields = (fields: Record<string, unknown>): Record<string, unknown> | undefined =>
+    config.logFormat === 'json' ? fields : undefined;
+  // A bad --metrics-file is a usage error before any request, not a surprise after the run.
+  if (config.metricsFile !== null) classifyOutput(config.metricsFile, '--metrics-file');
 
   const stop = new AbortController();
   const progress = createProgressBar(stderr, !config.quiet && config.logFormat === 'text');
@@ -27,17 +35,30 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
       apiKey: config.apiKey,
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
+      proxyUrl: config.proxyUrl,
       onRequest: (event) =>
         log.debug(`${event.method} ${event.path} ${event.status ?? '-'} ${Math.round(event.durationMs)} ms`, {
           attempt: event.attempt,
           error: event.error,
         }),
+      // A wait a person would notice gets a line at the default level; shorter ones only count.
+      onRetry: (event) => {
+        if (event.waitMs <= 1000) return;
+        const asked = event.retryAfterMs === null ? '' : `, Retry-After ${(event.retryAfterMs / 1000).toFixed(1)} s`;
+        log.info(
+          `GET ${event.path} ${event.status ?? event.error}: retrying in ${(event.waitMs / 1000).toFixed(1)} s ` +
+            `(attempt ${event.attempt} of ${event.attempts} failed${asked})`,
+          jsonFields({ status: event.status, attempt: event.attempt, waitMs: event.waitMs, retryAfterMs: event.retryAfterMs ?? undefined }),
+        );
+      },
     },
+    warnings,
     filters: config.filters,
     perPage: config.perPage,
     concurrency: config.concurrency,
     full: config.full,
     fullEveryHours: config.fullEveryHours,
+    transcripts: config.transcripts,
     signal: stop.signal,
     log,
     onProgress: (p) => progress.update(p),
@@ -96,7 +117,8 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
       return error.exitCode;
     }
     if (error !== null) throw error;
-    log.info(summaryLine(report));
+    // Log shippers get the summary's numbers as fields, not only as text.
+    log.info(summaryLine(report), jsonFields(summaryFields(report)));
     // Fresh planner statistics keep the analysts' per-day and per-persona queries on their indexes.
     // The run has succeeded already: a failure here is worth a warning, not a failed exit.
     try {
@@ -109,6 +131,7 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
   } catch (error) {
     throw asDatabaseError(error, config.db);
   } finally {
+    if (config.metricsFile !== null) await writeMetrics(db, config.metricsFile, log);
     // Nothing is in flight after a run; before one (the lock was held) page 1 may still be.
     prepared.cancel();
     clearInterval(heartbeat);
@@ -121,6 +144,24 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
       log.warn(`could not release the sync lock: ${messageOf(asDatabaseError(error, config.db))}`);
     }
     db.close();
+  }
+}
+
+/** The summary's numbers and words, for a JSON log line (notes and warnings have lines of their own). */
+function summaryFields(report: SyncReport): Record<string, unknown> {
+  const { notes: _notes, warnings: _warnings, ...fields } = report;
+  return fields;
+}
+
+/**
+ * Writes the Prometheus metrics after a run, whole or not at all. A failure is a warning: the run's
+ * own outcome (and exit code) stands.
+ */
+async function writeMetrics(db: Db, path: string, log: Logger): Promise<void> {
+  try {
+    await writeOutput(path, '--metrics-file', metricsText(readScopeHealth(db)), { mode: 0o644 });
+  } catch (error) {
+    log.warn(`could not write the metrics file ${path}: ${messageOf(asDatabaseError(error, path))}`);
   }
 }
 

@@ -54,6 +54,10 @@ export interface SessionStore {
   restore(snapshot: StoreSnapshot): void;
   /** Every live session, in insertion order (oldest generated first). */
   all(): ApiSession[];
+  /** The store's clock (ms): just after the newest instant it has written; it only moves forward. */
+  now(): number;
+  /** Moves the clock forward by `ms` (time passes: transcripts expire). */
+  advance(ms: number): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,5 +736,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       orders.reset();
     },
     all: () => [...records.values()],
+    now: () => clock,
+    advance(ms) {
+      if (!(ms >= 0)) throw new RangeError(`advance needs a duration >= 0, got ${ms}`);
+      clock += ms;
+    },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The simulated Anam API: `GET /v1/sessions` and `GET /v1/sessions/{id}` served from a
+ * The simulated Anam API: `GET /v1/sessions`, `GET /v1/sessions/{id}` and its `/transcript` served from a
  * {@link SessionStore} over real HTTP, with seeded faults, latency and concurrent changes, plus
  * `/_simulator/*` control endpoints for tests and benchmarks running in other processes.
  */
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import type { ApiSession, SessionFilters, SessionListResponse } from '../api/types.js';
+import { transcriptOf } from './transcripts.js';
 import {
   createRandom,
   createSessionStore,
@@ -78,6 +79,8 @@ export interface SimulatorStats {
   listRequests: number;
   /** Get-by-id requests served (authenticated, not faulted). */
   getRequests: number;
+  /** Transcript requests served (authenticated, not faulted). */
+  transcriptRequests: number;
   /** Requests answered with an injected fault. */
   faults: number;
   /** /v1 requests that arrived and whose response has not finished. */
@@ -260,17 +263,27 @@ function getSession(store: SessionStore, rawId: string): Reply {
   return session ? { status: 200, body: session } : problem(404, `Session ${id} not found`);
 }
 
-type Route = { kind: 'list' } | { kind: 'get'; id: string } | { kind: 'unknown' };
+/** `GET /v1/sessions/{id}/transcript`: 404 while active, with zero data retention, or after 30 days. */
+function getTranscript(store: SessionStore, rawId: string): Reply {
+  const found = getSession(store, rawId);
+  if (found.status !== 200) return found.status === 404 ? problem(404, 'Session not found or no transcript available') : found;
+  const transcript = transcriptOf(found.body as ApiSession, store.now());
+  return transcript === null ? problem(404, 'Session not found or no transcript available') : { status: 200, body: transcript };
+}
+
+type Route = { kind: 'list' } | { kind: 'get'; id: string } | { kind: 'transcript'; id: string } | { kind: 'unknown' };
 
 function routeOf(pathname: string): Route {
   if (pathname === '/v1/sessions') return { kind: 'list' };
-  const match = /^\/v1\/sessions\/([^/]+)$/.exec(pathname);
-  return match ? { kind: 'get', id: match[1] as string } : { kind: 'unknown' };
+  const match = /^\/v1\/sessions\/([^/]+)(\/transcript)?$/.exec(pathname);
+  if (!match) return { kind: 'unknown' };
+  return { kind: match[2] === undefined ? 'get' : 'transcript', id: match[1] as string };
 }
 
 function answer(store: SessionStore, order: ListOrder, route: Route, url: URL): Reply {
   if (route.kind === 'list') return listSessions(store, order, url.searchParams);
   if (route.kind === 'get') return getSession(store, route.id);
+  if (route.kind === 'transcript') return getTranscript(store, route.id);
   return problem(404, `Cannot GET ${url.pathname}`);
 }
 
@@ -414,7 +427,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 // The simulator
 
 function emptyStats(): SimulatorStats {
-  return { requests: 0, listRequests: 0, getRequests: 0, faults: 0, inFlight: 0, maxInFlight: 0, byStatus: {} };
+  return { requests: 0, listRequests: 0, getRequests: 0, transcriptRequests: 0, faults: 0, inFlight: 0, maxInFlight: 0, byStatus: {} };
 }
 
 /**
@@ -470,6 +483,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (current.createEvery > 0 && served % current.createEvery === 0) store.create();
     if (route.kind === 'list') stats.listRequests++;
     if (route.kind === 'get') stats.getRequests++;
+    if (route.kind === 'transcript') stats.transcriptRequests++;
     const reply = answer(store, current.order, route, url);
     sendJson(res, reply);
     count(String(reply.status));
@@ -478,7 +492,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const action = url.pathname.slice(CONTROL_PREFIX.length);
     const expected = ['stats', 'sessions'].includes(action) ? 'GET' : 'POST';
-    const known = ['stats', 'sessions', 'reset-stats', 'options', 'create', 'end', 'edit', 'delete'];
+    const known = ['stats', 'sessions', 'reset-stats', 'options', 'create', 'end', 'edit', 'delete', 'advance'];
     if (!known.includes(action)) return sendJson(res, problem(404, `Unknown control endpoint ${url.pathname}`));
     if (req.method !== expected) {
       return sendJson(res, problem(405, `Use ${expected} ${url.pathname}`), { allow: expected });
@@ -492,6 +506,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (action === 'options') {
       simulator.setOptions((await readJson(req)) as RuntimeOptions);
       return sendJson(res, { status: 200, body: runtimeOf(settings) });
+    }
+    if (action === 'advance') {
+      // Time passes: `days` days later, transcripts that ended more than 30 days before are gone.
+      const days = queryInteger(url.searchParams, 'days', 1, 3650);
+      if (typeof days !== 'number') return sendJson(res, days);
+      store.advance(days * 86_400_000);
+      return sendJson(res, { status: 200, body: { now: new Date(store.now()).toISOString() } });
     }
     const n = queryInteger(url.searchParams, 'n', 1, 100_000);
     if (typeof n !== 'number') return sendJson(res, n);

@@ -4,7 +4,7 @@
  * Every time column holds canonical UTC text (`2026-04-20T09:00:00.000Z`), so text order is time order.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** One row per session id: the newest version seen. */
 export const sessions = sqliteTable(
@@ -182,3 +182,63 @@ export const exportBookmarks = sqliteTable('export_bookmarks', {
   exportedAt: text('exported_at').notNull(),
   rows: integer('rows').notNull(),
 });
+
+/**
+ * What `sync --transcripts` learned of each ended session's transcript: the transcript itself
+ * (`status` 'stored', or 'disabled' when the persona had transcripts off), or why there is none:
+ * 'zero-retention' (the persona keeps none; not asked), 'expired' (404, and the session ended more
+ * than 30 days before it was first asked), 'missing' (an unexplained 404, asked again on a few later
+ * runs), 'invalid' (an answer that is not a transcript of this session). A stored transcript is
+ * never removed or emptied by a later 404. Times are canonical UTC.
+ */
+export const transcripts = sqliteTable(
+  'transcripts',
+  {
+    sessionId: text('session_id').primaryKey(),
+    personaName: text('persona_name'),
+    startTime: text('start_time'),
+    endTime: text('end_time'),
+    durationMs: integer('duration_ms'),
+    /** `totalMessages` as the API sent it. */
+    totalMessages: integer('total_messages'),
+    transcriptsEnabled: integer('transcripts_enabled', { mode: 'boolean' }),
+    status: text('status', { enum: ['stored', 'disabled', 'zero-retention', 'expired', 'missing', 'invalid'] }).notNull(),
+    /** Why there is no transcript, in words (null when stored). */
+    reason: text('reason'),
+    /** Requests that found no transcript (an unexplained 404 is asked again while this is small). */
+    attempts: integer('attempts').notNull().default(0),
+    /** The session's `updated_at` when it was last asked: a later one asks again. */
+    sessionUpdatedAt: text('session_updated_at'),
+    /** When the stored transcript was fetched; null until one is. */
+    fetchedAt: text('fetched_at'),
+    /** When the API was last asked (or the reason decided). */
+    checkedAt: text('checked_at').notNull(),
+    /** Counts over the stored messages, for `sessions_flat` and the report. */
+    messageCount: integer('message_count'),
+    userMessages: integer('user_messages'),
+    personaMessages: integer('persona_messages'),
+    interruptions: integer('interruptions'),
+    userSpeakingSeconds: real('user_speaking_seconds'),
+    personaSpeakingSeconds: real('persona_speaking_seconds'),
+    /** The whole answer as JSON (redacted by the contract's rule). */
+    raw: text('raw'),
+  },
+  (t) => [index('transcripts_status').on(t.status)],
+);
+
+/** The messages of stored transcripts, in order. `interrupted` is null where the API left it out. */
+export const transcriptMessages = sqliteTable(
+  'transcript_messages',
+  {
+    sessionId: text('session_id').notNull(),
+    position: integer('position').notNull(),
+    role: text('role').notNull(),
+    message: text('message').notNull(),
+    timestamp: text('timestamp'),
+    speakingDurationSeconds: real('speaking_duration_seconds'),
+    interrupted: integer('interrupted', { mode: 'boolean' }),
+  },
+  // Per-session reads go by the key; the report's questions read the counts kept in `transcripts`.
+  (t) => [primaryKey({ columns: [t.sessionId, t.position] })],
+);
+

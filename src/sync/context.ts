@@ -23,19 +23,24 @@ export interface SyncOptions {
   full: boolean;
   /** A full reconciliation runs by itself when the last one is older than this. */
   fullEveryHours: number;
+  /** `--transcripts`: after the sessions, fetch the transcripts of ended sessions that have none stored. */
+  transcripts?: boolean;
   /**
    * Aborted on SIGINT/SIGTERM (the reason is the signal's name: stop after the page in hand), or
    * with a SyncError as reason (the lock was lost: stop at once with that error).
    */
   signal?: AbortSignal;
   log: Logger;
+  /** Warnings found before the run (the settings'), reported with the run's own. */
+  warnings?: ReadonlyArray<{ code: string; message: string }>;
   clock?: () => Date;
   onProgress?: (progress: SyncProgress) => void;
 }
 
 /** What a progress display needs. */
 export interface SyncProgress {
-  phase: 'head' | 'full' | 'lookups';
+  /** For 'transcripts', `pages` and `seen` count transcripts done and `lastPage` and `total` those to do. */
+  phase: 'head' | 'full' | 'lookups' | 'transcripts';
   pages: number;
   lastPage: number | null;
   seen: number;
@@ -227,6 +232,11 @@ export class RunContext {
       seen: this.counters.seen,
       total: this.apiTotal,
     });
+  }
+
+  /** Reports the transcripts stage's progress: `done` of `total` candidates so far. */
+  transcriptProgress(done: number, total: number): void {
+    this.options.onProgress?.({ phase: 'transcripts', pages: done, lastPage: total, seen: done, total });
   }
 
   /** Aborts what is in flight (when the run cannot start: the lock is held, the database is unusable). */

@@ -25,6 +25,7 @@ import { RunContext, type SyncOptions, type SyncProgress, type SyncWarning } fro
 import { lookUp } from './lookups.js';
 import { fullScanReason, HEAD_OVERLAP_MS, headThreshold, nextRepair } from './plan.js';
 import { fullScan, headScan, type ScanResult } from './scan.js';
+import { fetchTranscripts, type TranscriptCounts } from './transcripts.js';
 
 export type { SyncOptions, SyncProgress, SyncWarning };
 
@@ -55,6 +56,8 @@ export interface SyncReport extends RunCounters {
   notes: string[];
   /** What a person should look at: API inconsistencies, a residual, the ceiling reached. */
   warnings: SyncWarning[];
+  /** What `--transcripts` did (null without it, or when the run ended before it). */
+  transcripts: TranscriptCounts | null;
   /** Why the run failed or stopped (absent when it succeeded). */
   error?: string;
 }
@@ -99,6 +102,7 @@ interface Findings {
   headReread: boolean;
   threaded: boolean;
   residual: number | null;
+  transcripts: TranscriptCounts | null;
 }
 
 async function execute(run: RunContext, db: Db, lockToken: string | null): Promise<SyncOutcome> {
@@ -107,6 +111,7 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
   const started = run.clock();
   const bookmark = readBookmark(db, run.scope);
   run.previousWarnings = openWarningsOf(db, run.scope);
+  for (const warning of run.options.warnings ?? []) run.warn(warning);
   const found: Findings = {
     apiTotal: null,
     newest: null,
@@ -118,6 +123,7 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
     headReread: false,
     threaded: false,
     residual: null,
+    transcripts: null,
   };
   run.mode = found.fullScanReason === null ? 'incremental' : 'full';
   run.startedAt = started.toISOString();
@@ -183,6 +189,18 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
 
     const rejected = countRejected(db, run.scope, rejectedSince());
     if (rejected > 0) run.warn(rejectedWarning(rejected));
+    if (run.counters.stale > 0) {
+      run.warn({
+        code: 'stale-versions',
+        message: 'the API served versions older than the stored ones (a lagging copy?): they were kept in session_versions, the rows were not rolled back',
+      });
+    }
+    if (run.client.stats.nearlyExhausted > 0) {
+      run.warn({
+        code: 'retries-nearly-exhausted',
+        message: `requests succeeded only on their last allowed attempts (--max-retries ${run.options.api.maxRetries}): the API is failing often`,
+      });
+    }
     const finished = run.clock();
     advanceBookmark(db, filters, {
       newestCreatedAt: found.newest,
@@ -192,7 +210,10 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
       residual: found.residual,
     });
     await run.writer.close();
-    return { report: finish(run, db, found, 'succeeded', started, finished), error: null };
+    // The sessions are complete (their bookmark has moved): transcripts come after, each in a
+    // transaction of its own, so a failure here keeps both the sessions and every transcript stored.
+    if (run.options.transcripts === true) found.transcripts = await fetchTranscripts(run, db, lockToken);
+    return { report: finish(run, db, found, 'succeeded', started, run.clock()), error: null };
   } catch (error) {
     await run.writer.close().catch(() => {});
     const stopReason: unknown = run.options.signal?.aborted ? run.options.signal.reason : undefined;
@@ -264,6 +285,7 @@ function finish(
     listCeiling: ceiling,
     notes: [...run.notes],
     warnings,
+    transcripts: found.transcripts,
     ...(error === undefined ? {} : { error }),
   };
 }

@@ -173,7 +173,27 @@ describe('ApiClient', () => {
     expect(server.arrivals).toHaveLength(2);
     // A few ms of slack for timer granularity; without Retry-After the gap would be about 2 ms.
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(995);
-    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1 });
+  });
+
+  it('tells each wait before a retry (status, attempt, the whole wait, Retry-After), and counts a success on the last attempts', async () => {
+    const server = await serve((_req, res, n) =>
+      n < 3 ? json(res, 429, '{"message":"slow down"}', { 'retry-after': n === 0 ? '0.2' : '0' }) : json(res, 200, PAGE),
+    );
+    const events: Array<{ status: number | null; attempt: number; attempts: number; waitMs: number; retryAfterMs: number | null }> = [];
+    const api = client(server.url, { onRetry: (event) => events.push(event) });
+    await api.listSessions(1, 10);
+    expect(events.map(({ status, attempt, attempts, retryAfterMs }) => ({ status, attempt, attempts, retryAfterMs }))).toEqual([
+      { status: 429, attempt: 1, attempts: 4, retryAfterMs: 200 },
+      { status: 429, attempt: 2, attempts: 4, retryAfterMs: 0 },
+      { status: 429, attempt: 3, attempts: 4, retryAfterMs: 0 },
+    ]);
+    expect(events[0]!.waitMs).toBeGreaterThanOrEqual(200);
+    // Four attempts of four allowed: it nearly ran out.
+    expect(api.stats).toEqual({ requests: 4, retries: 3, nearlyExhausted: 1 });
+    const easy = client((await serve((_req, res) => json(res, 200, PAGE))).url);
+    await easy.listSessions(1, 10);
+    expect(easy.stats.nearlyExhausted).toBe(0);
   });
 
   it('waits until the HTTP date of a 429 before asking again', async () => {
@@ -218,7 +238,7 @@ describe('ApiClient', () => {
     expect(error.message).toContain('bad perPage');
     expect(error.message).toContain('400');
     expect(server.arrivals).toHaveLength(1);
-    expect(api.stats).toEqual({ requests: 1, retries: 0 });
+    expect(api.stats).toMatchObject({ requests: 1, retries: 0 });
   });
 
   it('retries a body cut off in the middle of the JSON, counting the retry', async () => {
@@ -229,7 +249,7 @@ describe('ApiClient', () => {
     });
     const api = client(server.url);
     expect((await api.listSessions(1, 10)).meta.total).toBe(0);
-    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('retries an HTML page from a proxy, with status 200 or 502', async () => {
@@ -240,14 +260,14 @@ describe('ApiClient', () => {
     });
     const api = client(server.url);
     await api.listSessions(1, 10);
-    expect(api.stats).toEqual({ requests: 3, retries: 2 });
+    expect(api.stats).toMatchObject({ requests: 3, retries: 2 });
   });
 
   it('retries JSON that is not a list response', async () => {
     const server = await serve((_req, res, n) => json(res, 200, n === 0 ? '{"data":"nope"}' : PAGE));
     const api = client(server.url);
     await api.listSessions(1, 10);
-    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('reads gzip, deflate and brotli bodies, and asks for them', async () => {
@@ -261,7 +281,7 @@ describe('ApiClient', () => {
     });
     const api = client(server.url);
     for (let i = 0; i < encodings.length; i++) expect((await api.listSessions(1, 10)).meta.lastPage).toBe(1);
-    expect(api.stats).toEqual({ requests: 3, retries: 0 });
+    expect(api.stats).toMatchObject({ requests: 3, retries: 0 });
   });
 
   it('retries a compressed body that does not decompress', async () => {
@@ -272,7 +292,7 @@ describe('ApiClient', () => {
     });
     const api = client(server.url);
     await api.listSessions(1, 10);
-    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('keeps one connection for requests made one after another', async () => {
@@ -303,7 +323,7 @@ describe('ApiClient', () => {
         const error = await failure(api.listSessions(1, 10));
         expect(error).toBeInstanceOf(SyncError);
         expect(error.message).toMatch(/TLS certificate problem \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
-        expect(api.stats).toEqual({ requests: 1, retries: 0 });
+        expect(api.stats).toMatchObject({ requests: 1, retries: 0 });
         expect(arrivals).toBe(0);
       } finally {
         server.closeAllConnections();
@@ -342,7 +362,7 @@ describe('ApiClient', () => {
     const server = await serve((req, res, n) => (n === 0 ? req.socket.destroy() : json(res, 200, PAGE)));
     const api = client(server.url);
     await api.listSessions(1, 10);
-    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('gives up on a server that never answers after its timeouts and retries, saying so', async () => {
@@ -357,7 +377,7 @@ describe('ApiClient', () => {
     expect(error.message).toMatch(/still failing after 2 retries/);
     expect(error.message).toMatch(/no answer/);
     expect(server.arrivals).toHaveLength(3);
-    expect(api.stats).toEqual({ requests: 3, retries: 2 });
+    expect(api.stats).toMatchObject({ requests: 3, retries: 2 });
   });
 
   it('retries a request that timed out and uses the answer that follows', async () => {
@@ -366,7 +386,7 @@ describe('ApiClient', () => {
     });
     const api = client(server.url, { timeoutMs: 150 });
     await api.listSessions(1, 10);
-    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('fails with the last error once the retries run out', async () => {
@@ -375,7 +395,7 @@ describe('ApiClient', () => {
     const error = await failure(api.listSessions(1, 10));
     expect(error.message).toContain('503');
     expect(server.arrivals).toHaveLength(3);
-    expect(api.stats).toEqual({ requests: 3, retries: 2 });
+    expect(api.stats).toMatchObject({ requests: 3, retries: 2 });
   });
 
   it('answers null for a session the API does not know', async () => {
@@ -388,7 +408,7 @@ describe('ApiClient', () => {
     const server = await serve((_req, res, n) => json(res, 200, n === 0 ? '[]' : '{"id":"s1"}'));
     const api = client(server.url);
     expect(await api.getSession('s1')).toEqual({ id: 's1' });
-    expect(api.stats).toEqual({ requests: 2, retries: 1 });
+    expect(api.stats).toMatchObject({ requests: 2, retries: 1 });
   });
 
   it('never puts the key in an error message, even when the server echoes it', async () => {

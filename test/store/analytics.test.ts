@@ -11,7 +11,7 @@ import { copyDatabase, README, readmeQueries, syncedDatabase, type SyncedDb } fr
 const VIEW_COLUMNS = [
   'id', 'persona_id', 'persona_name', 'persona_type', 'llm_model', 'tts_provider', 'avatar_engine_key',
   'language_code', 'client_label', 'api_key_id', 'user_agent', 'start_time', 'end_time', 'start_date',
-  'duration_s', 'exit_status', 'is_active', 'engine_version',
+  'duration_s', 'exit_status', 'is_active', 'engine_version', 'messages', 'user_messages', 'persona_messages', 'interruptions',
 ];
 
 /** An API time as an instant (ms), read by V8's parser, independently of the tool's own. */
@@ -67,6 +67,11 @@ describe('the sessions_flat view', () => {
         exit_status: s.exitStatus,
         is_active: s.endTime === null ? 1 : 0,
         engine_version: s.engineVersion,
+        // No transcripts were synced: the conversation columns are null.
+        messages: null,
+        user_messages: null,
+        persona_messages: null,
+        interruptions: null,
       };
       const { start_time, end_time, ...rest } = row;
       expect(rest).toEqual(expected);

@@ -1,0 +1,85 @@
+/**
+ * How each scope stands, for monitoring: its last run and last success, what its runs cost, its
+ * sessions, rejected records and open warnings. One reading serves `status --json` (`scopes`),
+ * `status --check` and the `--metrics-file` of `sync`, so their numbers cannot disagree.
+ */
+import type { Db } from './db.js';
+import { isLockStale, readLockHolder } from './lock.js';
+
+/** One scope's health. Times are ISO text as stored (null: never). */
+export interface ScopeHealth {
+  scope: string;
+  lastRunAt: string | null;
+  /** How the latest run ended; a `running` run whose process is gone reads `abandoned`. */
+  lastRunStatus: string | null;
+  lastRunError: string | null;
+  lastRunDurationMs: number | null;
+  lastSuccessAt: string | null;
+  /** Requests and retries of every run of the scope. */
+  requestsTotal: number;
+  retriesTotal: number;
+  sessions: { live: number; open: number; deleted: number };
+  rejectedRecords: number;
+  warnings: Array<{ code: string; message: string }>;
+}
+
+/** The run ids a live sync holds (its lock names its run), for telling `running` from `abandoned`. */
+export function heldRunId(db: Db, now: Date): number | null {
+  const holder = readLockHolder(db);
+  if (holder === null || isLockStale(holder, now)) return null;
+  return (db.prepare('SELECT run_id FROM sync_lock WHERE id = 1').pluck().get() as number | null) ?? null;
+}
+
+/** A run's status as a person should read it: `running` only while its sync still holds the lock. */
+export function displayedStatus(status: string, runId: number, held: number | null): string {
+  return status === 'running' && runId !== held ? 'abandoned' : status;
+}
+
+/** Every scope that has a run or a bookmark, unfiltered ('') first. */
+export function readScopeHealth(db: Db, now: Date = new Date()): ScopeHealth[] {
+  const held = heldRunId(db, now);
+  const scopes = db
+    .prepare(`SELECT scope FROM sync_runs UNION SELECT scope FROM sync_state ORDER BY scope`)
+    .pluck()
+    .all() as string[];
+  const totals = db.prepare(
+    `SELECT max(CASE WHEN status = 'succeeded' THEN finished_at END) AS lastSuccessAt,
+       coalesce(sum(requests), 0) AS requestsTotal, coalesce(sum(retries), 0) AS retriesTotal
+     FROM sync_runs WHERE scope = ?`,
+  );
+  const latest = db.prepare(
+    `SELECT id, coalesce(finished_at, started_at) AS at, status, error, duration_ms AS durationMs
+     FROM sync_runs WHERE scope = ? ORDER BY id DESC LIMIT 1`,
+  );
+  const allSessions = db.prepare(
+    `SELECT coalesce(sum(deleted_at IS NULL), 0) AS live, coalesce(sum(deleted_at IS NULL AND end_time IS NULL), 0) AS open,
+       coalesce(sum(deleted_at IS NOT NULL), 0) AS deleted FROM sessions`,
+  );
+  const memberSessions = db.prepare(
+    `SELECT coalesce(sum(s.deleted_at IS NULL), 0) AS live, coalesce(sum(s.deleted_at IS NULL AND s.end_time IS NULL), 0) AS open,
+       coalesce(sum(s.deleted_at IS NOT NULL), 0) AS deleted
+     FROM scope_members m JOIN sessions s ON s.id = m.id WHERE m.scope = ?`,
+  );
+  const allRejected = db.prepare('SELECT count(*) FROM rejected_records').pluck();
+  const memberRejected = db
+    .prepare('SELECT count(*) FROM rejected_records WHERE session_id IN (SELECT id FROM scope_members WHERE scope = ?)')
+    .pluck();
+  const warnings = db.prepare('SELECT code, message FROM open_warnings WHERE scope = ? ORDER BY code');
+  return scopes.map((scope) => {
+    const total = totals.get(scope) as { lastSuccessAt: string | null; requestsTotal: number; retriesTotal: number };
+    const last = latest.get(scope) as { id: number; at: string; status: string; error: string | null; durationMs: number | null } | undefined;
+    return {
+      scope,
+      lastRunAt: last?.at ?? null,
+      lastRunStatus: last === undefined ? null : displayedStatus(last.status, last.id, held),
+      lastRunError: last?.error ?? null,
+      lastRunDurationMs: last?.durationMs ?? null,
+      lastSuccessAt: total.lastSuccessAt,
+      requestsTotal: total.requestsTotal,
+      retriesTotal: total.retriesTotal,
+      sessions: (scope === '' ? allSessions.get() : memberSessions.get(scope)) as ScopeHealth['sessions'],
+      rejectedRecords: (scope === '' ? allRejected.get() : memberRejected.get(scope)) as number,
+      warnings: warnings.all(scope) as ScopeHealth['warnings'],
+    };
+  });
+}
