@@ -76,6 +76,7 @@ ${durationSection(report)}
 ${exitSection(report)}
 ${personaSection(report)}
 ${modelSection(report)}
+${conversationSection(report)}
 </div>
 
 <footer>
@@ -201,6 +202,41 @@ function modelSection(report: Report): string {
     title: `${modelLabel(m.model)}: ${formatCount(m.sessions)} sessions, mean ${formatDuration(m.meanDurationS)}`,
   }));
   return card('models', 'LLM models', 'by sessions · from the persona config', barList('models', 'Sessions by LLM model', rows));
+}
+
+function conversationSection(report: Report): string {
+  const c = report.conversations;
+  const v = c.coverage;
+  if (v.ended === v.notAsked) return '';
+  const coverage = [
+    ['stored', v.stored],
+    ['transcripts off', v.disabled],
+    ['missing', v.missing],
+    ['expired (over 30 days)', v.expired],
+    ['zero data retention', v.zeroRetention],
+    ['not asked yet', v.notAsked],
+  ] as const;
+  const rows = c.interruptionsByPersona.map((p) => ({
+    label: personaLabel(p.name),
+    value: p.rate ?? 0,
+    valueText: `${p.rate === null ? '–' : formatShare(p.rate)} of ${formatCount(p.personaMessages)}`,
+    color: '#f97316',
+    title: `${personaLabel(p.name)}: ${formatCount(p.interruptions)} of ${formatCount(p.personaMessages)} persona messages interrupted`,
+  }));
+  const models = c.interruptionsByModel.map((m) => ({
+    label: modelLabel(m.model),
+    value: m.rate ?? 0,
+    valueText: `${m.rate === null ? '–' : formatShare(m.rate)} of ${formatCount(m.personaMessages)}`,
+    color: '#f97316',
+    title: `${modelLabel(m.model)}: ${formatCount(m.interruptions)} of ${formatCount(m.personaMessages)} persona messages interrupted`,
+  }));
+  const share = c.speaking.userShare === null ? '–' : formatShare(c.speaking.userShare);
+  const body = `<dl class="coverage">${coverage.map(([label, n]) => `<div><dt>${esc(label)}</dt><dd>${esc(formatCount(n))}</dd></div>`).join('')}</dl>
+  <p class="sub">Messages per session: p50 ${esc(String(c.messagesPerSession.p50 ?? '–'))}, p90 ${esc(String(c.messagesPerSession.p90 ?? '–'))} ·
+  users spoke ${esc(formatHours(c.speaking.userS))}, personas ${esc(formatHours(c.speaking.personaS))} (users ${esc(share)})</p>
+  ${rows.length === 0 ? '' : barList('interruptions-persona', 'Interruption rate by persona', rows)}
+  ${models.length === 0 ? '' : barList('interruptions-model', 'Interruption rate by LLM model', models)}`;
+  return card('conversations', 'Conversations', `transcripts of ${formatCount(v.ended)} ended sessions · interruption rate of persona messages`, body, true);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * one read transaction, so every section describes the same snapshot even while a sync writes.
  */
 import type { Db } from '../store/db.js';
+import { conversations, type Conversations } from './conversations.js';
 import type { ReportFilters } from './options.js';
 
 /** The longest range shown per day, and per week; longer ones are shown per month. */
@@ -76,6 +77,8 @@ export interface Report {
     totalDurationS: number;
   }>;
   topModels: Array<{ model: string | null; sessions: number; share: number; meanDurationS: number | null }>;
+  /** What the stored transcripts say (see report/conversations.ts). */
+  conversations: Conversations;
 }
 
 /** Context of one report: where it came from and when. */
@@ -114,6 +117,7 @@ export function buildReport(db: Db, filters: ReportFilters, context: ReportConte
       exitStatuses: exitStatuses(db, where, params),
       topPersonas: topPersonas(db, where, params),
       topModels: topModels(db, where, params),
+      conversations: conversations(db, where, params),
     };
   });
   // A deferred transaction: the snapshot starts at the first SELECT and holds until the last.

@@ -106,7 +106,45 @@ export function formatReport(report: Report): string {
       ),
     );
   }
+  lines.push(...conversationLines(report));
   return `${lines.join('\n')}\n`;
+}
+
+/** The conversation section: shown once any transcript of the report's sessions was asked for. */
+function conversationLines(report: Report): string[] {
+  const c = report.conversations;
+  const v = c.coverage;
+  if (v.ended === v.notAsked) return [];
+  const lines = ['', `Conversations · transcripts of ${formatCount(v.ended)} ended sessions`];
+  lines.push(
+    ...table(
+      [{ header: 'stored' }, { header: 'disabled' }, { header: 'missing' }, { header: 'expired' }, { header: 'zero retention' }, { header: 'not asked' }],
+      [[v.stored, v.disabled, v.missing, v.expired, v.zeroRetention, v.notAsked].map(formatCount)],
+    ),
+  );
+  if (c.messagesPerSession.count > 0) {
+    const share = c.speaking.userShare === null ? '–' : formatShare(c.speaking.userShare);
+    lines.push(
+      `  messages per session: p50 ${c.messagesPerSession.p50}, p90 ${c.messagesPerSession.p90}; ` +
+        `speaking: users ${formatHours(c.speaking.userS)}, personas ${formatHours(c.speaking.personaS)} (users ${share})`,
+    );
+    const rate = (r: number | null): string => (r === null ? '–' : formatShare(r));
+    lines.push('', 'Interruptions per persona');
+    lines.push(
+      ...table(
+        [{ header: 'persona' }, { header: 'persona messages', align: 'right' }, { header: 'interrupted', align: 'right' }, { header: 'rate', align: 'right' }],
+        c.interruptionsByPersona.map((p) => [personaLabel(p.name), formatCount(p.personaMessages), formatCount(p.interruptions), rate(p.rate)]),
+      ),
+    );
+    lines.push('', 'Interruptions per model');
+    lines.push(
+      ...table(
+        [{ header: 'model' }, { header: 'persona messages', align: 'right' }, { header: 'interrupted', align: 'right' }, { header: 'rate', align: 'right' }],
+        c.interruptionsByModel.map((m) => [modelLabel(m.model), formatCount(m.personaMessages), formatCount(m.interruptions), rate(m.rate)]),
+      ),
+    );
+  }
+  return lines;
 }
 
 /**

@@ -1,0 +1,84 @@
+/**
+ * The report's conversation section, from the transcripts `sync --transcripts` stored: how many
+ * ended sessions have one (and why the others do not), messages per session, who speaks how long,
+ * and how often the persona is interrupted, per persona and per LLM model. It reads the counts kept
+ * in `transcripts`, never the messages themselves.
+ */
+import type { Db } from '../store/db.js';
+
+/** What the section shows; also its part of `report --json`. */
+export interface Conversations {
+  /** Ended sessions of the report, by what is known of their transcript. */
+  coverage: { ended: number; stored: number; disabled: number; missing: number; expired: number; zeroRetention: number; notAsked: number };
+  /** Messages per stored transcript, nearest-rank percentiles (null without transcripts). */
+  messagesPerSession: { count: number; p50: number | null; p90: number | null };
+  /** Speaking time summed over the stored transcripts, in seconds. */
+  speaking: { userS: number; personaS: number; userShare: number | null };
+  /** Interrupted persona messages over all persona messages, per persona and per model (most messages first). */
+  interruptionsByPersona: Array<{ name: string | null; personaMessages: number; interruptions: number; rate: number | null }>;
+  interruptionsByModel: Array<{ model: string | null; personaMessages: number; interruptions: number; rate: number | null }>;
+}
+
+/** Rows per interruption table. */
+const TOP = 10;
+
+/**
+ * The section for the live sessions that `where` (over `sessions_flat`, with `params`) selects.
+ * Call inside the report's read transaction.
+ */
+export function conversations(db: Db, where: string, params: Record<string, string | number>): Conversations {
+  // The report's filters name sessions_flat columns; transcripts has columns of the same names,
+  // so the filtered sessions are picked first and joined after.
+  const picked = `(SELECT id, persona_name, llm_model FROM sessions_flat WHERE ${where} AND is_active = 0) f
+    LEFT JOIN transcripts t ON t.session_id = f.id`;
+  const coverage = db
+    .prepare(
+      `SELECT count(*) AS ended,
+         coalesce(sum(t.status = 'stored'), 0) AS stored, coalesce(sum(t.status = 'disabled'), 0) AS disabled,
+         coalesce(sum(t.status IN ('missing', 'invalid')), 0) AS missing, coalesce(sum(t.status = 'expired'), 0) AS expired,
+         coalesce(sum(t.status = 'zero-retention'), 0) AS zeroRetention, coalesce(sum(t.status IS NULL), 0) AS notAsked,
+         coalesce(sum(t.user_speaking_seconds), 0) AS userS, coalesce(sum(t.persona_speaking_seconds), 0) AS personaS
+       FROM ${picked}`,
+    )
+    .get(params) as Conversations['coverage'] & { userS: number; personaS: number };
+  const messages = db
+    .prepare(
+      `WITH stored AS (
+         SELECT t.message_count AS n, row_number() OVER (ORDER BY t.message_count) AS rn, count(*) OVER () AS total
+         FROM ${picked} WHERE t.status = 'stored'
+       )
+       SELECT count(*) AS count,
+         max(CASE WHEN rn = (50 * total + 99) / 100 THEN n END) AS p50,
+         max(CASE WHEN rn = (90 * total + 99) / 100 THEN n END) AS p90
+       FROM stored`,
+    )
+    .get(params) as Conversations['messagesPerSession'];
+  const interruptions = (column: 'persona_name' | 'llm_model') =>
+    (
+      db
+        .prepare(
+          `SELECT f.${column} AS label, sum(t.persona_messages) AS personaMessages, sum(t.interruptions) AS interruptions
+           FROM ${picked} WHERE t.status = 'stored'
+           GROUP BY f.${column} ORDER BY personaMessages DESC, label LIMIT ${TOP}`,
+        )
+        .all(params) as Array<{ label: string | null; personaMessages: number; interruptions: number }>
+    ).map((row) => ({
+      label: row.label,
+      personaMessages: row.personaMessages,
+      interruptions: row.interruptions,
+      rate: row.personaMessages === 0 ? null : Math.round((row.interruptions / row.personaMessages) * 10_000) / 10_000,
+    }));
+  const { userS, personaS, ...counts } = coverage;
+  const spoken = userS + personaS;
+  return {
+    coverage: counts,
+    messagesPerSession: messages,
+    speaking: {
+      userS: Math.round(userS * 10) / 10,
+      personaS: Math.round(personaS * 10) / 10,
+      userShare: spoken === 0 ? null : Math.round((userS / spoken) * 10_000) / 10_000,
+    },
+    interruptionsByPersona: interruptions('persona_name').map(({ label, ...row }) => ({ name: label, ...row })),
+    interruptionsByModel: interruptions('llm_model').map(({ label, ...row }) => ({ model: label, ...row })),
+  };
+}
