@@ -335,7 +335,7 @@ describe('concurrency accounting', () => {
     await call(sim, '/v1/sessions');
     sim.resetStats();
     expect(sim.stats()).toEqual({
-      requests: 0, listRequests: 0, getRequests: 0, faults: 0, inFlight: 0, maxInFlight: 0, byStatus: {},
+      requests: 0, listRequests: 0, getRequests: 0, transcriptRequests: 0, faults: 0, inFlight: 0, maxInFlight: 0, byStatus: {},
     });
   });
 });
@@ -454,5 +454,33 @@ describe('runSimulate', () => {
     expect(written).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n$/);
     expect(written).toBe(`${sim.url}\n`);
     expect((await call(sim, '/v1/sessions')).status).toBe(200);
+  });
+});
+
+describe('GET /v1/sessions/{id}/transcript', () => {
+  it('serves a conversation for an ended session, and 404 while active, with zero data retention, or 30 days after it ended', async () => {
+    const sim = await start({ sessions: 400, seed: 71 });
+    const now = sim.store.now();
+    const recent = sim.store.all().filter((s) => s.endTime !== null && now - Date.parse(s.endTime) < 20 * 86_400_000);
+    const withTranscript = recent.find((s) => (s.personaConfig as { zeroDataRetention?: boolean }).zeroDataRetention !== true)!;
+    const res = await call(sim, `/v1/sessions/${withTranscript.id}/transcript`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { sessionId: string; totalMessages: number; messages: Array<{ role: string; message: string }> };
+    expect(body.sessionId).toBe(withTranscript.id);
+    expect(body.totalMessages).toBe(body.messages.length);
+    expect(new Set(body.messages.map((m) => m.role))).toEqual(new Set(body.messages.length > 1 ? ['user', 'persona'] : [body.messages[0]?.role]));
+    // The same session always has the same transcript.
+    expect(await (await call(sim, `/v1/sessions/${withTranscript.id}/transcript`)).json()).toEqual(body);
+
+    const active = sim.store.all().find((s) => s.endTime === null)!;
+    const zdr = sim.store.all().find((s) => s.endTime !== null && (s.personaConfig as { zeroDataRetention?: boolean }).zeroDataRetention === true)!;
+    for (const session of [active, zdr]) {
+      const answer = await call(sim, `/v1/sessions/${session.id}/transcript`);
+      expect(answer.status).toBe(404);
+      expect(await answer.json()).toEqual({ message: 'Session not found or no transcript available' });
+    }
+    sim.store.advance(31 * 86_400_000);
+    expect((await call(sim, `/v1/sessions/${withTranscript.id}/transcript`)).status).toBe(404);
+    expect(sim.stats().transcriptRequests).toBe(5);
   });
 });
