@@ -226,7 +226,7 @@ function apiUrlSetting(argv: Argv, env: Env): string {
 }
 
 /** True for localhost and the loopback ranges 127.0.0.0/8 and ::1. */
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.');

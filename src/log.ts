@@ -3,9 +3,9 @@
  * errors and coded warnings only with --quiet, one line per request with --verbose. Nothing here ever sees the key.
  */
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'text' | 'json';
-export type LogFields = Record<string, unknown>;
+type LogFields = Record<string, unknown>;
 
 /** What the rest of the tool logs through. */
 export interface Logger {

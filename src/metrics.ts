@@ -66,7 +66,7 @@ const FAMILIES: readonly Family[] = [
 ];
 
 /** A label value as the text format wants it: backslash, double quote and newline escaped. */
-function escape(value: string): string {
+function escapeLabel(value: string): string {
   return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 }
 
@@ -79,7 +79,7 @@ export function metricsText(scopes: readonly ScopeHealth[]): string {
       for (const sample of family.samples(scope)) {
         if (sample.value === null) continue;
         const labels = Object.entries({ scope: scope.scope, ...sample.labels })
-          .map(([key, value]) => `${key}="${escape(value)}"`)
+          .map(([key, value]) => `${key}="${escapeLabel(value)}"`)
           .join(',');
         lines.push(`${family.name}{${labels}} ${sample.value}`);
       }

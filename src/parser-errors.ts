@@ -63,7 +63,7 @@ function dashed(name: string): string {
 }
 
 /** The candidate nearest to `word` by edit distance, when near enough to be a typo (at most 2, and under half its length). */
-export function closest(word: string, candidates: readonly string[]): string | null {
+function closest(word: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -77,7 +77,7 @@ export function closest(word: string, candidates: readonly string[]): string | n
 }
 
 /** Levenshtein distance, with a swap of two neighbours counted as one edit (`stauts` → `status`). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

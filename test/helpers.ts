@@ -177,7 +177,7 @@ export function query<T = Record<string, unknown>>(dbPath: string, sql: string, 
 }
 
 /** The contract's rule for secret-named keys, written out here independently of src/. */
-export const SECRET_NAME = /secret|password|token|api[-_]?key/i;
+const SECRET_NAME = /secret|password|token|api[-_]?key/i;
 
 /**
  * What a JSON value should look like once stored: every string under a secret-named key (at any

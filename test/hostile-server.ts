@@ -73,7 +73,7 @@ export function hostileSessions(count: number, open = 0, seed = 1): HostileSessi
 }
 
 /** The session as the API would send it. */
-export function wire(session: HostileSession): Record<string, unknown> {
+function wire(session: HostileSession): Record<string, unknown> {
   return {
     id: session.id,
     personaId: null,

@@ -27,7 +27,7 @@ export class ApiRequestError extends Error {
 }
 
 /** What the client reports about each attempt (for `--verbose`): never the key. */
-export interface RequestEvent {
+interface RequestEvent {
   method: string;
   path: string;
   status: number | null;
@@ -55,7 +55,7 @@ export interface ApiClientOptions {
 }
 
 /** A wait before a retry (for the log: one line per wait longer than a second). */
-export interface RetryEvent {
+interface RetryEvent {
   path: string;
   /** The status that failed, or null for a network failure. */
   status: number | null;

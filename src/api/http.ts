@@ -34,7 +34,7 @@ export interface GetOptions {
  * The largest body read (decompressed). A page of 100 sessions is about 250 KB; anything near this
  * is not an answer of the API, and reading it whole would let a server decide our memory.
  */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 // One pool of kept-alive connections per protocol for the whole process: pages reuse connections.
 // node:https (and TLS with it) loads only for an https URL: a few milliseconds of every other run.

@@ -2,10 +2,13 @@
  * The Session record: validation of what the API sent, canonical UTC times, secret redaction.
  * Pure functions, no I/O: the store receives only what passed through here.
  */
+import { canonicalTime } from '../time.js';
+
+export { canonicalTime };
 
 /** Keys whose values never reach the database or an export (the contract's rule). */
-export const SECRET_KEY = /secret|password|token|api[-_]?key/i;
-export const REDACTED = '[REDACTED]';
+const SECRET_KEY = /secret|password|token|api[-_]?key/i;
+const REDACTED = '[REDACTED]';
 
 /** A validated session, one property per `sessions` column the API feeds, times canonical. */
 export interface SessionRow {
@@ -32,54 +35,10 @@ export type ParsedSession =
   | { ok: true; row: SessionRow; json: string }
   | { ok: false; reason: string; id: string | null; raw: string };
 
-const CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/**
- * Reads an RFC 3339 date-time (any offset, any number of fraction digits) as an instant and returns
- * it as `YYYY-MM-DDTHH:MM:SS.sssZ` in UTC. Digits below the millisecond are cut, not rounded, so
- * text order stays time order. Returns null for anything that is not such a date-time.
- */
-export function canonicalTime(value: string): string | null {
-  // Most times arrive canonical already: a shape check proves it, but for day 29 to 31 of a month,
-  // which may not exist (a round trip through Date settles those).
-  if (CANONICAL.test(value)) {
-    const day = (value.charCodeAt(8) - 48) * 10 + (value.charCodeAt(9) - 48);
-    if (day <= 28) return value;
-    const ms = Date.parse(value);
-    if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return value;
-  }
-  const m = RFC3339.exec(value);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const fraction = m[7] ?? '';
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  if (hour > 23 || minute > 59 || second > 60) return null;
-  let offsetMinutes = 0;
-  if (!m[8]) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return null;
-    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const date = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not map years 0..99 onto 1900..1999.
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, Number(fraction.slice(0, 3).padEnd(3, '0')));
-  const text = new Date(date.getTime() - offsetMinutes * 60_000).toISOString();
-  return text.length === 24 ? text : null;
-}
-
-function daysInMonth(year: number, month: number): number {
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-}
-
 const secretKeys = new Map<string, boolean>();
 
 /** True for an object key whose value must be redacted. Keys repeat across records: cached. */
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   let secret = secretKeys.get(key);
   if (secret === undefined) {
     secret = SECRET_KEY.test(key);

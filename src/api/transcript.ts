@@ -2,10 +2,11 @@
  * The transcript record of `GET /v1/sessions/{id}/transcript`: validation of what the API sent,
  * canonical UTC times, redaction of its JSON. Pure functions, no I/O.
  */
-import { canonicalTime, redactedJson } from './session.js';
+import { canonicalTime } from '../time.js';
+import { redactedJson } from './session.js';
 
 /** One validated message. */
-export interface TranscriptMessage {
+interface TranscriptMessage {
   position: number;
   role: 'user' | 'persona';
   message: string;

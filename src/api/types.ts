@@ -25,7 +25,7 @@ export interface ApiSession {
 }
 
 /** The `meta` object of every list response. */
-export interface Pagination {
+interface Pagination {
   total: number;
   lastPage: number;
   currentPage: number;

@@ -335,7 +335,7 @@ function svg(name: string, label: string, width: number, height: number, body: s
 }
 
 /** A round axis maximum and step (1, 2 or 5 × 10^k) giving about four gridlines. */
-export function niceScale(maxValue: number): { max: number; step: number } {
+function niceScale(maxValue: number): { max: number; step: number } {
   if (maxValue <= 0) return { max: 1, step: 1 };
   const raw = maxValue / 4;
   const power = 10 ** Math.floor(Math.log10(raw));
@@ -354,7 +354,7 @@ function truncate(text: string, max: number): string {
 }
 
 /** Escapes text for HTML content and attribute values. */
-export function esc(text: string): string {
+function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

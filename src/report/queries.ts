@@ -7,17 +7,17 @@ import { conversations, type Conversations } from './conversations.js';
 import type { ReportFilters } from './options.js';
 
 /** The longest range shown per day, and per week; longer ones are shown per month. */
-export const MAX_DAYS_PER_DAY = 92;
-export const MAX_DAYS_PER_WEEK = 731;
+const MAX_DAYS_PER_DAY = 92;
+const MAX_DAYS_PER_WEEK = 731;
 
 /** How the timeline groups sessions: UTC days, weeks from Monday, or calendar months. */
-export type Aggregation = 'day' | 'week' | 'month';
+type Aggregation = 'day' | 'week' | 'month';
 /** Rows in the top personas and top models sections. */
-export const TOP_N = 10;
+const TOP_N = 10;
 /** Histogram bucket edges in seconds: `[0, 10)`, `[10, 30)`, ..., `[3600, ∞)`. */
-export const DURATION_EDGES: readonly number[] = [0, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+const DURATION_EDGES: readonly number[] = [0, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 /** The percentiles reported, by the nearest-rank method (see {@link nearestRank}). */
-export const PERCENTILES = [50, 90, 99] as const;
+const PERCENTILES = [50, 90, 99] as const;
 
 /** What `report` shows; also the `--json` output, key for key. */
 export interface Report {
@@ -189,13 +189,13 @@ function rangeOf(db: Db, filters: ReportFilters, where: string, params: Params):
 }
 
 /** Days up to {@link MAX_DAYS_PER_DAY}, weeks up to {@link MAX_DAYS_PER_WEEK}, else months. */
-export function aggregationFor(range: { from: string; to: string }): Aggregation {
+function aggregationFor(range: { from: string; to: string }): Aggregation {
   const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 + 1;
   return days <= MAX_DAYS_PER_DAY ? 'day' : days <= MAX_DAYS_PER_WEEK ? 'week' : 'month';
 }
 
 /** The first day of the day, week (Monday) or month holding `date`; the SQL below says the same. */
-export function periodStart(date: string, aggregation: Aggregation): string {
+function periodStart(date: string, aggregation: Aggregation): string {
   if (aggregation === 'day') return date;
   if (aggregation === 'month') return `${date.slice(0, 7)}-01`;
   const weekday = new Date(`${date}T00:00:00.000Z`).getUTCDay();
@@ -234,8 +234,8 @@ function periods(db: Db, where: string, params: Params, range: { from: string; t
     const row = byPeriod.get(start);
     const end = addDays(nextPeriod(start, aggregation), -1);
     out.push({
-      date: start < range.from ? range.from : start,
-      to: end > range.to ? range.to : end,
+      date: later(start, range.from),
+      to: earlier(end, range.to),
       sessions: row?.sessions ?? 0,
       errors: row?.errors ?? 0,
       meanDurationS: row ? roundOrNull(row.meanDurationS) : null,
@@ -333,7 +333,11 @@ function topModels(db: Db, where: string, params: Params): Report['topModels'] {
 }
 
 /** `YYYY-MM-DD` plus `n` days. */
-export function addDays(date: string, n: number): string {
+/** The later (earlier) of two ISO dates: their text order is their date order. */
+const later = (a: string, b: string): string => (a >= b ? a : b);
+const earlier = (a: string, b: string): string => (a <= b ? a : b);
+
+function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 

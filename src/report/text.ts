@@ -151,7 +151,7 @@ function conversationLines(report: Report): string[] {
  * Rows under a header, each column as wide as its widest cell, two spaces apart, indented by two.
  * Cells are made printable first: a label holding a newline or escape would break the layout.
  */
-export function table(columns: Column[], rows: string[][], options: { headers?: boolean } = {}): string[] {
+function table(columns: Column[], rows: string[][], options: { headers?: boolean } = {}): string[] {
   const clean = rows.map((row) => row.map(printable));
   const all = options.headers === false ? clean : [columns.map((c) => c.header), ...clean];
   const widths = columns.map((_, i) => Math.max(0, ...all.map((row) => width(row[i] ?? ''))));

@@ -8,7 +8,7 @@
 import type { ApiSession, SessionFilters } from '../api/types.js';
 
 /** The fixed instant the generated history ends at. */
-export const BASE_INSTANT = Date.UTC(2026, 9, 1, 0, 0, 0);
+const BASE_INSTANT = Date.UTC(2026, 9, 1, 0, 0, 0);
 
 /** How `list()` orders sessions: by createdAt, or a seeded permutation that is not sorted. */
 export type ListOrder = 'newest' | 'oldest' | 'shuffled';
@@ -27,7 +27,7 @@ export interface SessionStoreOptions {
 }
 
 /** A point-in-time copy of a store's sessions, for {@link SessionStore.restore}. */
-export interface StoreSnapshot {
+interface StoreSnapshot {
   /** The wire objects, in the store's insertion order. */
   readonly sessions: readonly ApiSession[];
 }
@@ -212,7 +212,7 @@ function randomShape(rng: Random): TimeShape {
 // The catalogue a data set draws from
 
 /** Plain client labels. */
-export const PLAIN_LABELS: readonly string[] = [
+const PLAIN_LABELS: readonly string[] = [
   'web-widget',
   'kiosk-3',
   'anam-lab-chat',
@@ -239,7 +239,7 @@ export const HARD_LABELS: readonly string[] = [
 ];
 
 /** Exit statuses of ended sessions, with their weights. */
-export const EXIT_STATUSES: readonly (readonly [string, number])[] = [
+const EXIT_STATUSES: readonly (readonly [string, number])[] = [
   ['NORMAL_EXIT', 55],
   ['CLOSED_BY_ENGINE', 25],
   ['ERROR', 12],
@@ -566,7 +566,7 @@ function matches(session: ApiSession, filters: SessionFilters): boolean {
   if (filters.search !== undefined && filters.search !== '') {
     const needle = filters.search.toLowerCase();
     const inId = typeof session.id === 'string' && session.id.toLowerCase().includes(needle);
-    const inLabel = session.clientLabel !== null && session.clientLabel.toLowerCase().includes(needle);
+    const inLabel = session.clientLabel?.toLowerCase().includes(needle) === true;
     if (!inId && !inLabel) return false;
   }
   return true;
@@ -608,7 +608,10 @@ function createOrderCache(seed: number): {
       let view = views.get(order);
       if (view) return view;
       let keys = keyOrders.get(order);
-      if (!keys) keyOrders.set(order, (keys = [...records.keys()].sort(compare(records, order))));
+      if (!keys) {
+        keys = [...records.keys()].sort(compare(records, order));
+        keyOrders.set(order, keys);
+      }
       view = keys.map((key) => records.get(key) as ApiSession);
       views.set(order, view);
       return view;

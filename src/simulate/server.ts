@@ -66,13 +66,13 @@ export interface SimulatorOptions {
 }
 
 /** The options {@link Simulator.setOptions} can change while the simulator runs. */
-export type RuntimeOptions = Pick<
+type RuntimeOptions = Pick<
   SimulatorOptions,
   'key' | 'latencyMs' | 'order' | 'createEvery' | 'faultRate' | 'faultKinds' | 'retryAfterSeconds'
 >;
 
 /** Counters of /v1 traffic since start or the last reset. */
-export interface SimulatorStats {
+interface SimulatorStats {
   /** Every /v1 request that arrived. */
   requests: number;
   /** List requests served (authenticated, not faulted). */

@@ -8,10 +8,10 @@ import type { ApiSession } from '../api/types.js';
 import { createRandom, hash32, type Random } from './data.js';
 
 /** How long Anam keeps a transcript after its session ended. */
-export const TRANSCRIPT_RETENTION_MS = 30 * 86_400_000;
+const TRANSCRIPT_RETENTION_MS = 30 * 86_400_000;
 
 /** One message as Anam sends it; `wasInterrupted` is absent on most user messages. */
-export interface SimMessage {
+interface SimMessage {
   role: 'user' | 'persona';
   message: string;
   timestamp: string | null;

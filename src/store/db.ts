@@ -17,7 +17,7 @@ const load = createRequire(import.meta.url);
 const Sqlite = load('better-sqlite3') as typeof Database;
 
 /** A read-only open found a database an older version of the tool wrote: it must be migrated first. */
-export class NeedsMigrationError extends UsageError {}
+class NeedsMigrationError extends UsageError {}
 
 /** The database, its folder or its media cannot be written (exit 2). */
 export class ReadOnlyDatabaseError extends UsageError {}

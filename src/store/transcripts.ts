@@ -9,7 +9,7 @@ import type { Db } from './db.js';
 import { fence } from './lock.js';
 
 /** How often an unexplained 404 (or an answer that is not a transcript) is asked again, in all. */
-export const TRANSCRIPT_ATTEMPTS = 3;
+const TRANSCRIPT_ATTEMPTS = 3;
 /** Anam deletes transcripts this long after their session ended. */
 export const TRANSCRIPT_RETENTION_MS = 30 * 86_400_000;
 

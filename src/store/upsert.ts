@@ -19,7 +19,7 @@ export interface WriteCounts {
   rejected: number;
 }
 
-export function emptyCounts(): WriteCounts {
+function emptyCounts(): WriteCounts {
   return { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 };
 }
 

@@ -15,8 +15,8 @@ export const HEAD_OVERLAP_MS = 60_000;
  * Pages a scan may read beyond what `meta.total` needs: sessions created while it reads push
  * older ones onto later pages. At least {@link MIN_DRIFT_PAGES}, or a tenth of the pages.
  */
-export const MIN_DRIFT_PAGES = 5;
-export const DRIFT_FRACTION = 0.1;
+const MIN_DRIFT_PAGES = 5;
+const DRIFT_FRACTION = 0.1;
 
 /**
  * Scans one run may make at most: the first (head or full), a head re-read, a full scan, and the
@@ -147,7 +147,7 @@ export function checkPage(asked: number, perPage: number, body: SessionListRespo
 }
 
 /** The ids of a page in a form that compares equal for the same set of ids. */
-export function pageFingerprint(ids: readonly string[]): string {
+function pageFingerprint(ids: readonly string[]): string {
   return [...ids].sort().join('\n');
 }
 

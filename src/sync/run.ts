@@ -27,7 +27,7 @@ import { fullScanReason, HEAD_OVERLAP_MS, headThreshold, nextRepair } from './pl
 import { fullScan, headScan, type ScanResult } from './scan.js';
 import { fetchTranscripts, type TranscriptCounts } from './transcripts.js';
 
-export type { SyncOptions, SyncProgress, SyncWarning };
+export type { SyncOptions, SyncProgress };
 
 /** The summary of a run: the contract's keys, then what the run found out. */
 export interface SyncReport extends RunCounters {

@@ -19,7 +19,7 @@ import type { RunContext } from './context.js';
 /** Candidates read from the store at a time; the next batch is read while this one is fetched. */
 const BATCH = 500;
 /** Sessions this close to the 30-day limit without a transcript are a warning. */
-export const EXPIRY_MARGIN_MS = 3 * 86_400_000;
+const EXPIRY_MARGIN_MS = 3 * 86_400_000;
 
 /** What the stage did. */
 export interface TranscriptCounts {

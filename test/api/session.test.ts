@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalTime, parseSession, redactedJson, type ParsedSession } from '../../src/api/session.js';
+import { parseSession, redactedJson, type ParsedSession } from '../../src/api/session.js';
+import { canonicalTime } from '../../src/time.js';
 
 /** A record as the API documents it, with every field the schema lists. */
 function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {

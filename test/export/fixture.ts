@@ -36,7 +36,7 @@ export const TIME_COLUMNS = ['start_time', 'end_time', 'created_at', 'updated_at
 export const JSON_COLUMNS = ['client_metadata', 'persona_config'];
 
 /** Values a CSV or JSON writer gets wrong: separators, quotes, line breaks, emoji, formulas, NUL. */
-export const HARD_TEXT = [
+const HARD_TEXT = [
   'plain',
   'comma, inside',
   'quote " inside "twice"',

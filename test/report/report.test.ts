@@ -69,9 +69,18 @@ function expected(filters: Filters): Omit<JsonReport, 'filters'> {
   try {
     const conditions = ['deleted_at IS NULL'];
     const params: Record<string, string> = {};
-    if (filters.from) (conditions.push('start_time >= @from'), (params.from = filters.from));
-    if (filters.to) (conditions.push('start_time < @to'), (params.to = filters.to));
-    if (filters.personaId) (conditions.push('persona_id = @personaId'), (params.personaId = filters.personaId));
+    if (filters.from) {
+      conditions.push('start_time >= @from');
+      params.from = filters.from;
+    }
+    if (filters.to) {
+      conditions.push('start_time < @to');
+      params.to = filters.to;
+    }
+    if (filters.personaId) {
+      conditions.push('persona_id = @personaId');
+      params.personaId = filters.personaId;
+    }
     const where = conditions.join(' AND ');
     const rows = db
       .prepare(
@@ -209,8 +218,8 @@ function expectSameNumbers(report: JsonReport, want: ReturnType<typeof expected>
   expect(strip(report.exitStatuses)).toEqual(strip(want.exitStatuses).map((s) => expect.objectContaining(s)));
   expect(strip(report.topPersonas)).toEqual(strip(want.topPersonas).map((p) => expect.objectContaining(p)));
   expect(strip(report.topModels)).toEqual(strip(want.topModels).map((m) => expect.objectContaining(m)));
-  report.exitStatuses.forEach((s, i) => expect(s.share).toBeCloseTo(want.exitStatuses[i]?.share ?? NaN, 3));
-  report.topPersonas.forEach((p, i) => expect(p.share).toBeCloseTo(want.topPersonas[i]?.share ?? NaN, 3));
+  for (const [i, s] of report.exitStatuses.entries()) expect(s.share).toBeCloseTo(want.exitStatuses[i]?.share ?? NaN, 3);
+  for (const [i, p] of report.topPersonas.entries()) expect(p.share).toBeCloseTo(want.topPersonas[i]?.share ?? NaN, 3);
 }
 
 describe('report --json', () => {
