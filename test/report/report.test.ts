@@ -400,7 +400,7 @@ describe('report while a sync writes, and on an older database', () => {
 
 describe('report with bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['a --from that is not a date', ['--from', 'yesterday'], /--from must be an ISO date/],
+    ['a --from that is not a date', ['--from', 'yesterday'], /^anam-sync: error: --from must be a date \(2026-04-20\) or a date-time/],
     ['a --from that is no calendar day', ['--from', '2026-02-30'], /--from/],
     ['a --to with month 13', ['--to', '2026-13-01'], /--to/],
     ['a --to at hour 24', ['--to', '2026-09-01T24:00:00Z'], /--to/],
