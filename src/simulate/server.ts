@@ -10,14 +10,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import type { ApiSession, SessionFilters, SessionListResponse } from '../api/types.js';
 import { transcriptOf } from './transcripts.js';
-import {
-  createRandom,
-  createSessionStore,
-  LIST_ORDERS,
-  type ListOrder,
-  type Random,
-  type SessionStore,
-} from './data.js';
+import { createSessionStore, LIST_ORDERS, type ListOrder, type SessionStore } from './data.js';
+import { createRandom, type Random } from './random.js';
 
 /** A failure the simulator can inject instead of a normal answer. */
 export type FaultKind = '429' | '429-date' | '500' | '502' | '503' | '504' | 'reset' | 'truncated' | 'html';

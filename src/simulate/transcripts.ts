@@ -5,7 +5,7 @@
  * once it ended more than 30 days ago; a few personas have transcripts switched off.
  */
 import type { ApiSession } from '../api/types.js';
-import { createRandom, hash32, type Random } from './data.js';
+import { createRandom, hash32, type Random } from './random.js';
 
 /** How long Anam keeps a transcript after its session ended. */
 const TRANSCRIPT_RETENTION_MS = 30 * 86_400_000;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiSession } from '../../src/api/types.js';
-import { createSessionStore, detectShape, HARD_LABELS, parseMicros } from '../../src/simulate/data.js';
+import { createSessionStore } from '../../src/simulate/data.js';
+import { HARD_LABELS } from '../../src/simulate/generate.js';
+import { detectShape, parseMicros } from '../../src/simulate/time-shapes.js';
 
 const instant = (text: string | null): number => Date.parse(text ?? '');
 
