@@ -5,7 +5,7 @@
  */
 import type { ApiSession } from '../api/types.js';
 import { ALPHANUMERIC, randomText, randomUuid, type Random } from './random.js';
-import { detectShape, formatTime, parseMicros, quantize, randomShape, type TimeShape } from './time-shapes.js';
+import { formatTime, parseMicros, quantize, randomShape, type TimeShape } from './time-shapes.js';
 
 /** The fixed instant the generated history ends at. */
 export const BASE_INSTANT = Date.UTC(2026, 9, 1, 0, 0, 0);
