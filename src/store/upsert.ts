@@ -8,7 +8,9 @@
 import type { Statement } from 'better-sqlite3';
 import type { ParsedSession, SessionRow } from '../api/session.js';
 import type { Db } from './db.js';
+import { getTableColumns } from 'drizzle-orm';
 import { fence } from './lock.js';
+import { sessions } from './schema.js';
 
 /** What a page did to the database. */
 export interface WriteCounts {
@@ -89,21 +91,16 @@ export class SessionWriter {
          WHERE s.id = @id`,
       )
       .pluck();
+    const fed = FED_COLUMNS.map((column) => column.name);
     // Tried first: on a new session it is the only statement needed; on a known one it does nothing.
     this.#insert = db.prepare(
-      `INSERT INTO sessions (id, persona_id, client_label, start_time, end_time, session_length_ms, exit_status,
-         engine_host, engine_protocol, engine_version, client_metadata, persona_config, api_key_id, organization_id,
-         created_at, updated_at, first_synced_at, last_synced_at, deleted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+      `INSERT INTO sessions (id, ${fed.join(', ')}, first_synced_at, last_synced_at, deleted_at)
+       VALUES (?, ${fed.map(() => '?').join(', ')}, ?, ?, NULL)
        ON CONFLICT (id) DO NOTHING`,
     );
     // A version seen again clears deleted_at: the session came back.
     this.#update = db.prepare(
-      `UPDATE sessions SET persona_id = ?, client_label = ?, start_time = ?, end_time = ?, session_length_ms = ?,
-         exit_status = ?, engine_host = ?, engine_protocol = ?, engine_version = ?, client_metadata = ?,
-         persona_config = ?, api_key_id = ?, organization_id = ?, created_at = ?, updated_at = ?,
-         last_synced_at = ?, deleted_at = NULL
-       WHERE id = ?`,
+      `UPDATE sessions SET ${fed.map((name) => `${name} = ?`).join(', ')}, last_synced_at = ?, deleted_at = NULL WHERE id = ?`,
     );
     this.#version = db.prepare(
       `INSERT INTO session_versions (id, updated_at, json, first_seen_at) VALUES (?, ?, ?, ?)
@@ -222,23 +219,16 @@ export class SessionWriter {
   }
 }
 
-/** The values of a row for the columns after `id`, in table order, up to `updated_at`. */
+/**
+ * The `sessions` columns the API feeds, after `id` and in table order, as the drizzle schema
+ * defines them: the statements above and {@link columnValues} are built from this one list, so a
+ * column added or moved in the schema cannot be bound to the wrong value.
+ */
+const FED_COLUMNS = Object.entries(getTableColumns(sessions))
+  .filter(([key]) => !['id', 'firstSyncedAt', 'lastSyncedAt', 'deletedAt'].includes(key))
+  .map(([key, column]) => ({ key: key as keyof SessionRow, name: column.name }));
+
+/** The values of a row for {@link FED_COLUMNS}, positionally (binding named parameters costs more than the insert). */
 function columnValues(row: SessionRow): unknown[] {
-  return [
-    row.personaId,
-    row.clientLabel,
-    row.startTime,
-    row.endTime,
-    row.sessionLengthMs,
-    row.exitStatus,
-    row.engineHost,
-    row.engineProtocol,
-    row.engineVersion,
-    row.clientMetadata,
-    row.personaConfig,
-    row.apiKeyId,
-    row.organizationId,
-    row.createdAt,
-    row.updatedAt,
-  ];
+  return FED_COLUMNS.map((column) => row[column.key]);
 }
