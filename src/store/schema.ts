@@ -4,7 +4,7 @@
  * Every time column holds canonical UTC text (`2026-04-20T09:00:00.000Z`), so text order is time order.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One row per session id: the newest version seen. */
 export const sessions = sqliteTable(
@@ -90,15 +90,22 @@ export const syncRuns = sqliteTable('sync_runs', {
   notes: text('notes'),
 });
 
-/** Records that failed validation, kept whole (after redaction) with the reason. */
-export const rejectedRecords = sqliteTable('rejected_records', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  runId: integer('run_id'),
-  seenAt: text('seen_at').notNull(),
-  sessionId: text('session_id'),
-  reason: text('reason').notNull(),
-  raw: text('raw').notNull(),
-});
+/**
+ * Records that failed validation, kept whole (after redaction) with the reason: one row per distinct
+ * record and reason (the unique index), whose run and time move forward when it is seen again.
+ */
+export const rejectedRecords = sqliteTable(
+  'rejected_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id'),
+    seenAt: text('seen_at').notNull(),
+    sessionId: text('session_id'),
+    reason: text('reason').notNull(),
+    raw: text('raw').notNull(),
+  },
+  (t) => [uniqueIndex('rejected_records_reason_raw').on(t.reason, t.raw)],
+);
 
 /**
  * Bookmarks per scope (the set of filters): advanced only when a run of that scope completes.

@@ -54,7 +54,6 @@ export class SessionWriter {
   readonly #version: Statement;
   readonly #staleVersion: Statement;
   readonly #reject: Statement;
-  readonly #reseen: Statement;
   readonly #markDeleted: Statement;
   readonly #revive: Statement;
   readonly #markSeen: Statement;
@@ -112,11 +111,11 @@ export class SessionWriter {
       `INSERT INTO session_versions (id, updated_at, json, first_seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (id, updated_at) DO NOTHING`,
     );
-    // One row per distinct rejected record: seeing it again (every incremental run re-reads the
-    // newest pages) moves its run and time forward instead of adding a row.
-    this.#reseen = db.prepare(`UPDATE rejected_records SET run_id = ?, seen_at = ? WHERE raw = ? AND reason = ?`);
+    // One row per distinct rejected record (a unique index): seeing it again (every incremental run
+    // re-reads the newest pages) moves its run and time forward instead of adding a row.
     this.#reject = db.prepare(
-      `INSERT INTO rejected_records (run_id, seen_at, session_id, reason, raw) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO rejected_records (run_id, seen_at, session_id, reason, raw) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (reason, raw) DO UPDATE SET run_id = excluded.run_id, seen_at = excluded.seen_at`,
     );
     this.#revive = db.prepare(
       `UPDATE sessions SET deleted_at = NULL, last_synced_at = @now WHERE id = @id AND deleted_at IS NOT NULL`,
@@ -161,9 +160,7 @@ export class SessionWriter {
     }
     for (const record of records) {
       if (!record.ok) {
-        if (this.#reseen.run(runId, now, record.raw, record.reason).changes === 0) {
-          this.#reject.run(runId, now, record.id, record.reason, record.raw);
-        }
+        this.#reject.run(runId, now, record.id, record.reason, record.raw);
         counts.rejected++;
         continue;
       }

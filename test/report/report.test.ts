@@ -365,21 +365,21 @@ describe('report while a sync writes, and on an older database', () => {
       const db = new Database(old);
       const version = db.pragma('user_version', { simple: true }) as number;
       // Back to what migration 0001 left: 0002 (the view and its indexes), 0003 (the live-count
-      // index), 0004 (scope members, open warnings, lock token, residual) and 0005 (transcripts) undone, with their rows in drizzle's journal.
+      // index), 0004 (scope members, open warnings, lock token, residual) 0005 (transcripts) and 0006 (one row per rejected record) undone, with their rows in drizzle's journal.
       db.exec(`DROP VIEW sessions_flat; DROP INDEX sessions_live_start_day; DROP INDEX sessions_live_persona_name;
         DROP INDEX sessions_live_llm_model; DROP INDEX sessions_deleted_at;
         DROP TABLE scope_members; DROP TABLE open_warnings; ALTER TABLE sync_lock DROP COLUMN token;
-        DROP TABLE transcripts; DROP TABLE transcript_messages;
+        DROP TABLE transcripts; DROP TABLE transcript_messages; DROP INDEX rejected_records_reason_raw;
         ALTER TABLE sync_state DROP COLUMN count_residual; ALTER TABLE sync_state DROP COLUMN residual_since;
-        DELETE FROM __drizzle_migrations WHERE created_at >= (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1 OFFSET 3);`);
-      db.pragma(`user_version = ${version - 4}`);
+        DELETE FROM __drizzle_migrations WHERE created_at >= (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1 OFFSET 4);`);
+      db.pragma(`user_version = ${version - 5}`);
       db.close();
       const before = readFileSync(old);
       for (const command of [['report', '--json'], ['status'], ['export']]) {
         const result = await runCli([...command, '--db', old]);
         expect(result.code, command[0]).toBe(2);
         expect(result.stderr).toBe(
-          `anam-sync: error: database ${old} is at schema version ${version - 4} and this anam-sync reads version ${version}: ` +
+          `anam-sync: error: database ${old} is at schema version ${version - 5} and this anam-sync reads version ${version}: ` +
             `run anam-sync migrate --db ${old} (with write access) to update it\n`,
         );
       }
