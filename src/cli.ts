@@ -185,19 +185,6 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
     .exitProcess(false);
 }
 
-/**
- * yargs formats the whole help text of a command every time one runs, in case its handler asks for
- * it afterwards; ours never does (a usage error prints one line). That formatting (text widths,
- * wrapping) is 15 to 20 ms of every run, a tenth of an incremental sync with nothing new. `--help`
- * is unaffected: it formats the help when asked. The Angular CLI does the same; yargs exposes the
- * hook only through its internal methods, hence the guarded access.
- */
-function skipHelpFormatting(parser: Yargs): void {
-  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
-  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
-  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
-}
-
 /** Runs the CLI on `args`; resolves to the exit code. */
 export async function main(args: string[], env: Env = process.env): Promise<number> {
   // SQLite reads `file:` URIs only when told so before it starts; a read-only open of a WAL
@@ -215,7 +202,6 @@ export async function main(args: string[], env: Env = process.env): Promise<numb
     usageError = message ?? messageOf(error);
     flags = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
   });
-  skipHelpFormatting(parser);
   try {
     await parser.parseAsync();
   } catch (error) {

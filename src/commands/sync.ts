@@ -64,7 +64,8 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     onProgress: (p) => progress.update(p),
   });
   // Let page 1's request leave (connecting and sending take a turn of the event loop each) before
-  // the synchronous work of opening, and on a first run creating, the database.
+  // the synchronous work of opening, and on a first run creating, the database. Measured on an idle
+  // sync at 100 ms of latency: 0.553 s against 0.566 s without (medians of 15).
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
   let db: Db;
   try {
