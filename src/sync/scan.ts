@@ -102,18 +102,21 @@ export async function fullScan(run: RunContext, lockToken: string | null, dbPath
   }
   firstPageRead(run, first);
   tally.add(first);
-  // Pages in hand (fetched, not yet written) stay within the window, so a database slower than the
-  // network cannot make memory grow, and a group waiting for its commit never stops the reading.
-  const plan = new PagePlan(first.verdict, run.options.perPage, run.options.concurrency * 2 + PAGES_PER_TRANSACTION, first.ids);
+  // Pages out (on the network, or fetched and waiting for their write) stay within the window, so
+  // a database slower than the network cannot make memory grow, and a group waiting for its commit
+  // never stops the reading.
+  const window = run.options.concurrency * 2 + PAGES_PER_TRANSACTION;
+  const plan = new PagePlan(first.verdict, run.options.perPage, window, first.ids);
   const failure = run.firstFailure();
   const pending = new Set<Promise<void>>();
   const pump = (): void => {
-    for (let page = plan.take(); page !== null && !failure.failed(); page = plan.take()) {
-      const asked = page;
+    while (pending.size < window && !failure.failed()) {
+      const page = plan.take();
+      if (page === null) return;
       const task = run
-        .readPage(asked, (checked, ids) => plan.answer(asked, checked, ids))
+        .readPage(page, (checked, ids) => plan.answer(page, checked, ids))
         .then((read) => tally.add(read), (error: unknown) => {
-          plan.abandon(asked);
+          plan.abandon(page);
           failure.note(error);
         })
         .finally(() => {
