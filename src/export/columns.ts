@@ -48,22 +48,32 @@ export const COLUMNS: readonly ExportColumn[] = Object.freeze([
 /** The column names joined for a SELECT list, in order. */
 export const COLUMN_LIST = COLUMNS.map((c) => c.name).join(', ');
 
+/** One column as `--schema` and a dataset's manifest describe it. */
+export interface ColumnDocument {
+  name: string;
+  type: LogicalType;
+  nullable: boolean;
+  unit?: 'ms';
+  timezone?: 'UTC';
+}
+
 /** The document `--schema PATH` writes: the column list with logical types and nullability. */
 export interface SchemaDocument {
   table: 'sessions';
   timestampFormat: string;
-  columns: Array<{ name: string; type: LogicalType; nullable: boolean; unit?: 'ms'; timezone?: 'UTC' }>;
+  columns: ColumnDocument[];
 }
 
 /** The column list as a JSON-ready document (timestamps also say their unit and time zone). */
 export function schemaDocument(): SchemaDocument {
-  return {
-    table: 'sessions',
-    timestampFormat: 'YYYY-MM-DDTHH:MM:SS.sssZ',
-    columns: COLUMNS.map((c) =>
-      c.type === 'timestamp'
-        ? { name: c.name, type: c.type, unit: 'ms', timezone: 'UTC', nullable: c.nullable }
-        : { name: c.name, type: c.type, nullable: c.nullable },
-    ),
-  };
+  return { table: 'sessions', timestampFormat: 'YYYY-MM-DDTHH:MM:SS.sssZ', columns: columnDocument(COLUMNS) };
+}
+
+/** `columns` described for a document: name, logical type, nullability; timestamps also their unit and time zone. */
+export function columnDocument(columns: readonly ExportColumn[]): ColumnDocument[] {
+  return columns.map((c) =>
+    c.type === 'timestamp'
+      ? { name: c.name, type: c.type, unit: 'ms', timezone: 'UTC', nullable: c.nullable }
+      : { name: c.name, type: c.type, nullable: c.nullable },
+  );
 }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { canonicalTime } from '../api/session.js';
 import { commonConfig, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
 import { UsageError } from '../errors.js';
+import { DATASET_TABLES, PARTITION_BYS, type DatasetTable, type PartitionBy } from './dataset.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-sessions.js';
 import type { RowFilter } from './rows.js';
 
@@ -22,14 +23,26 @@ export interface ExportConfig extends CommonConfig {
   excelSafe: boolean;
   /** Where `--schema` writes the column list, or null. */
   schema: string | null;
+  /** The table to export (`--table`); only `sessions` exists so far. */
+  table: DatasetTable;
+  /** `--dataset DIR`: write a partitioned Parquet dataset there instead of one file, or null. */
+  dataset: string | null;
+  /** How a dataset is partitioned (`--partition-by`, default day). */
+  partitionBy: PartitionBy;
+  /** `--skip-empty`: write nothing at all when no row matches. */
+  skipEmpty: boolean;
 }
+
+/** Tables other commands know of that `export` does not carry yet. */
+const LATER_TABLES = ['transcripts', 'transcript_messages'];
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Settles every option of `export`. */
 export function exportConfig(argv: Argv, env: Env): ExportConfig {
   const common = commonConfig(argv, env);
-  const formatText = optionalString(argv.format, '--format') ?? 'csv';
+  const dataset = datasetFlag(argv);
+  const formatText = optionalString(argv.format, '--format') ?? (dataset === null ? 'csv' : 'parquet');
   if (!(EXPORT_FORMATS as readonly string[]).includes(formatText)) {
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not ${JSON.stringify(formatText)}`);
   }
@@ -59,8 +72,50 @@ export function exportConfig(argv: Argv, env: Env): ExportConfig {
     throw new UsageError('--since-last must be a name of 1 to 200 printable characters');
   }
 
+  const tableText = optionalString(argv.table, '--table') ?? 'sessions';
+  if (!(DATASET_TABLES as readonly string[]).includes(tableText)) {
+    const later = LATER_TABLES.includes(tableText) ? ` (${tableText} cannot be exported yet)` : '';
+    throw new UsageError(`--table must be one of ${DATASET_TABLES.join(', ')}, not ${JSON.stringify(tableText)}${later}`);
+  }
+  const table = tableText as DatasetTable;
+  const partitionText = optionalString(argv['partition-by'], '--partition-by');
+  if (partitionText !== undefined && dataset === null) throw new UsageError('--partition-by applies to --dataset only');
+  if (partitionText !== undefined && !(PARTITION_BYS as readonly string[]).includes(partitionText)) {
+    throw new UsageError(`--partition-by must be one of ${PARTITION_BYS.join(', ')}, not ${JSON.stringify(partitionText)}`);
+  }
+  const partitionBy = (partitionText ?? 'day') as PartitionBy;
+  const skipEmpty = argv['skip-empty'] === true;
+  if (dataset !== null) checkDatasetFlags(argv, format);
+
   checkPaths(common.db, out, schema);
-  return Object.freeze({ ...common, format, out, filter: Object.freeze(filter), sinceLast, excelSafe, schema });
+  if (dataset !== null) checkDatasetPath(common.db, dataset, table);
+  return Object.freeze({ ...common, format, out, filter: Object.freeze(filter), sinceLast, excelSafe, schema, table, dataset, partitionBy, skipEmpty });
+}
+
+function datasetFlag(argv: Argv): string | null {
+  const text = optionalString(argv.dataset, '--dataset');
+  if (text === undefined) return null;
+  if (text.trim() === '' || text === '-') throw new UsageError('--dataset must name a folder');
+  return text;
+}
+
+/** A dataset is the whole table, in Parquet: flags for one file or for a subset of rows do not apply. */
+function checkDatasetFlags(argv: Argv, format: ExportFormat): void {
+  if (format !== 'parquet') throw new UsageError(`--dataset writes Parquet; leave out --format ${format}`);
+  for (const flag of ['out', 'schema', 'updated-since', 'started-from', 'started-to']) {
+    if (argv[flag] !== undefined) {
+      throw new UsageError(`--${flag} does not apply to --dataset (a dataset holds the whole table; its manifest lists the columns)`);
+    }
+  }
+}
+
+/** The database must not be the dataset folder, nor lie in the table's folder, which the export owns. */
+function checkDatasetPath(db: string, dataset: string, table: string): void {
+  const database = resolve(db);
+  const owned = resolve(dataset, table);
+  if (resolve(dataset) === database || database === owned || database.startsWith(`${owned}/`)) {
+    throw new UsageError(`--dataset ${dataset} would hold the database itself; choose another folder`);
+  }
 }
 
 /**

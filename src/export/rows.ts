@@ -65,6 +65,12 @@ export function syncWasRunning(db: Db): boolean {
   return db.prepare('SELECT EXISTS (SELECT 1 FROM sync_lock)').pluck().get() === 1;
 }
 
+/** True when at least one row matches `filter` (in the current read transaction's snapshot). */
+export function anyRow(db: Db, filter: RowFilter = {}): boolean {
+  const where = whereClause(filter);
+  return db.prepare(`SELECT EXISTS (SELECT 1 FROM sessions WHERE ${where.sql})`).pluck().get(where.params) === 1;
+}
+
 /**
  * Every matching row as an array of column values in the contract's order, streamed with
  * `.iterate()`. The caller must finish (or `return()`) the iterator before using the connection again.
