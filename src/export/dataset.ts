@@ -33,6 +33,7 @@ import { describeFsError } from '../atomic-file.js';
 import { SyncError, UsageError } from '../errors.js';
 import { writeOutput } from '../output-file.js';
 import type { Db } from '../store/db.js';
+import { nextBookmarkValue } from './bookmarks.js';
 import { COLUMNS, columnDocument, type ColumnDocument, type ExportColumn } from './columns.js';
 import { syncWasRunning } from './rows.js';
 
@@ -81,6 +82,9 @@ const LAYOUTS: Readonly<Record<DatasetTable, TableLayout>> = {
     versions: { table: 'session_versions', timeKey: 'startTime' },
   },
 };
+
+/** How much of the database file the export may map into memory while it reads. */
+const SCAN_MMAP_BYTES = 256 * 1024 * 1024;
 
 /** Characters of the canonical time that make a partition value. */
 const VALUE_LENGTH: Readonly<Record<PartitionBy, number>> = { day: 10, month: 7 };
@@ -193,7 +197,7 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
       : // The manifest says up to where its files are exact. The bookmark may be ahead of it (another
         // folder exported under the same name) or behind it (killed before the bookmark moved): the
         // earlier of the two misses nothing.
-        [options.changedAfter, manifest.snapshot.newestSyncedAt].sort()[0]!;
+        [options.changedAfter, manifestMark(manifest)].sort()[0]!;
 
   const staging = stagingFolder(tableDir);
   activeStaging = staging;
@@ -207,6 +211,10 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
     if (typeof value === 'string' && (newest === null || value > newest)) newest = value;
   };
   const ownTransaction = !db.inTransaction;
+  // Finding the changed rows reads every row of the table (no index on last_synced_at): through
+  // memory-mapped pages that scan of 50k sessions took half the time of read() calls (45 vs 90 ms).
+  const mmapSize = db.pragma('mmap_size', { simple: true }) as number;
+  db.pragma(`mmap_size = ${SCAN_MMAP_BYTES}`);
   // A deferred BEGIN takes its snapshot at the first read: every partition comes from that one state.
   if (ownTransaction) db.exec('BEGIN');
   try {
@@ -233,6 +241,7 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
     throw error;
   } finally {
     if (ownTransaction && db.inTransaction) db.exec('COMMIT');
+    db.pragma(`mmap_size = ${mmapSize}`);
   }
   if (changedAfter !== null && staged.length === 0) {
     removeStaging(staging);
@@ -297,6 +306,15 @@ export function abortDataset(): void {
   activeStaging = null;
 }
 
+/**
+ * Up to where the manifest's files are exact: its newest `last_synced_at`, less a millisecond when a
+ * sync was running then (it may have committed more rows stamped with that millisecond afterwards).
+ */
+function manifestMark(manifest: DatasetManifest): string {
+  const newest = manifest.snapshot.newestSyncedAt as string;
+  return nextBookmarkValue({ newestSyncedAt: newest, syncRunning: manifest.snapshot.syncRunning === true }, null) ?? newest;
+}
+
 /** Reads `DIR/<table>/_anam_sync.json`; null when it is missing or not a manifest of ours (the export then rewrites everything). */
 export function readManifest(tableDir: string): DatasetManifest | null {
   let text: string;
@@ -336,7 +354,7 @@ function touchedPartitions(db: Db, layout: TableLayout, by: PartitionBy, after: 
   const length = VALUE_LENGTH[by];
   const todo = new Set<string | null>();
   const changed = db
-    .prepare(`SELECT substr(${layout.timeColumn}, 1, ${length}), max(${layout.changedColumn}) FROM ${layout.source} NOT INDEXED WHERE ${layout.changedColumn} > ? GROUP BY 1`)
+    .prepare(`SELECT substr(${layout.timeColumn}, 1, ${length}), max(${layout.changedColumn}) FROM ${layout.source} WHERE ${layout.changedColumn} > ? GROUP BY 1`)
     .raw(true)
     .all(after) as Array<[string | null, string]>;
   for (const [value, newest] of changed) {
@@ -346,8 +364,9 @@ function touchedPartitions(db: Db, layout: TableLayout, by: PartitionBy, after: 
   if (layout.versions !== null && changed.length > 0) {
     const earlier = db
       .prepare(
-        `SELECT DISTINCT json_extract(v.json, '$.${layout.versions.timeKey}') FROM ${layout.source} s NOT INDEXED
-         JOIN ${layout.versions.table} v ON v.id = s.id WHERE s.${layout.changedColumn} > ?`,
+        // IN, not a join: the planner would scan every version (50 ms for 20k) instead of looking up the changed ones.
+        `SELECT DISTINCT json_extract(json, '$.${layout.versions.timeKey}') FROM ${layout.versions.table}
+         WHERE id IN (SELECT id FROM ${layout.source} WHERE ${layout.changedColumn} > ?)`,
       )
       .pluck()
       .all(after) as unknown[];
