@@ -25,7 +25,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { close, closeSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { canonicalTime } from '../api/session.js';
@@ -263,6 +263,8 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
       }
       mkdirSync(folder, { recursive: true });
       await rename(partition.temp, join(folder, PARTITION_FILE));
+      // The rename itself made durable, before the bookmark says the partition is in place.
+      await syncFolderAsync(folder);
       written.push({ value: partition.value, path: `${folderName(folderColumn, partition.value)}/${PARTITION_FILE}`, rows: partition.rows, bytes: partition.bytes, writtenAt: now });
     });
     const partitions = [...kept, ...written].sort((a, b) => byValue(a.value, b.value));
@@ -597,6 +599,19 @@ function syncFolder(folder: string): void {
     }
   } catch {
     // Best effort.
+  }
+}
+
+async function syncFolderAsync(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort, as syncFolder.
   }
 }
 
