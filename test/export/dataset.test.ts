@@ -217,4 +217,18 @@ describe('export --dataset', () => {
     await expectDatasetEqualsTable(lake);
     expect(existsSync(join(table, '_staging'))).toBe(false);
   }, 120_000);
+  it('stopped by SIGTERM removes its staged files, exits 143, and leaves the bookmark where it was', async () => {
+    const table = join(lake, 'sessions');
+    // A name without a bookmark: every partition is rewritten, so there is time to stop it.
+    const { child, done } = startCli(['export', '--db', db, '--dataset', lake, '--since-last', 'other']);
+    const deadline = Date.now() + 30_000;
+    while (stagedFiles(join(table, '_staging')) < 40 && Date.now() < deadline) await sleep(2);
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(143);
+    expect(result.stderr).toContain('SIGTERM: dataset export stopped');
+    expect(existsSync(join(table, '_staging'))).toBe(false);
+    expect(query(db, `SELECT name FROM export_bookmarks WHERE name = 'dataset:other'`)).toEqual([]);
+    await expectDatasetEqualsTable(lake);
+  }, 60_000);
 });
