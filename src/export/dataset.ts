@@ -83,9 +83,6 @@ const LAYOUTS: Readonly<Record<DatasetTable, TableLayout>> = {
   },
 };
 
-/** How much of the database file the export may map into memory while it reads. */
-const SCAN_MMAP_BYTES = 256 * 1024 * 1024;
-
 /** Characters of the canonical time that make a partition value. */
 const VALUE_LENGTH: Readonly<Record<PartitionBy, number>> = { day: 10, month: 7 };
 const VALUE_SHAPE: Readonly<Record<PartitionBy, RegExp>> = { day: /^\d{4}-\d{2}-\d{2}$/, month: /^\d{4}-\d{2}$/ };
@@ -211,10 +208,6 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
     if (typeof value === 'string' && (newest === null || value > newest)) newest = value;
   };
   const ownTransaction = !db.inTransaction;
-  // Finding the changed rows reads every row of the table (no index on last_synced_at): through
-  // memory-mapped pages that scan of 50k sessions took half the time of read() calls (45 vs 90 ms).
-  const mmapSize = db.pragma('mmap_size', { simple: true }) as number;
-  db.pragma(`mmap_size = ${SCAN_MMAP_BYTES}`);
   // A deferred BEGIN takes its snapshot at the first read: every partition comes from that one state.
   if (ownTransaction) db.exec('BEGIN');
   try {
@@ -241,7 +234,6 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
     throw error;
   } finally {
     if (ownTransaction && db.inTransaction) db.exec('COMMIT');
-    db.pragma(`mmap_size = ${mmapSize}`);
   }
   if (changedAfter !== null && staged.length === 0) {
     removeStaging(staging);
