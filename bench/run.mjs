@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/cli.js');
@@ -131,8 +132,43 @@ try {
   wan.stop();
   record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
     fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.80', wanFloor.ms / wanSync.ms >= 0.8);
+
+  // dataset: 50k sessions over a year as a partitioned dataset (365 folders, every one rewritten)
+  // vs the single-file Parquet export of the same rows; then an incremental export after 100 new
+  // sessions (copies of the newest ones, stamped as a sync would) vs that full one.
+  const year = await simulator(['--sessions', '50000', '--seed', '1', '--days', '365']);
+  const dbYear = freshDb('year50k');
+  sync(year.url, dbYear, ['--concurrency', '4']);
+  year.stop();
+  const single = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--format', 'parquet', '--out', join(work, 'year.parquet')]));
+  const lake = join(work, 'lake');
+  const dataset = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--quiet']));
+  record('dataset', 'dataset export of 50k sessions over a year (365 partitions) vs single-file Parquet', fmt(dataset.ms), fmt(single.ms),
+    dataset.ms / single.ms, '<= 1.50', dataset.ms / single.ms <= 1.5);
+  run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
+  let batch = 0;
+  const incremental = repeat(() => {
+    addSessions(dbYear, 100, `bench${batch++}`);
+    return run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
+  });
+  record('dataset', 'incremental dataset export after 100 new sessions vs the full dataset export', fmt(incremental.ms), fmt(dataset.ms),
+    incremental.ms / dataset.ms, '<= 0.10', incremental.ms / dataset.ms <= 0.1);
+  record('memory', 'peak RSS, dataset export vs single-file Parquet export of 50k', `${dataset.rss.toFixed(0)} MiB`, `${single.rss.toFixed(0)} MiB`,
+    dataset.rss / single.rss, '<= 1.00', dataset.rss <= single.rss);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Adds `count` sessions as a sync would store new ones: copies of the newest, new ids, stamped now. */
+function addSessions(path, count, tag) {
+  const db = new Database(path);
+  try {
+    const now = new Date().toISOString();
+    const copied = COLUMNS.split(', ').map((c) => (c === 'id' ? `'${tag}-' || id` : ['first_synced_at', 'last_synced_at'].includes(c) ? `'${now}'` : c));
+    db.prepare(`INSERT INTO sessions (${COLUMNS}) SELECT ${copied.join(', ')} FROM sessions WHERE id NOT LIKE 'bench%' ORDER BY start_time DESC LIMIT ?`).run(count);
+  } finally {
+    db.close();
+  }
 }
 
 const table = [

@@ -133,9 +133,14 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .option('since-last', { type: 'string', requiresArg: true, describe: 'only rows changed since the last complete export under this name' })
           .option('excel-safe', { type: 'boolean', describe: 'CSV: neutralise cells starting with = + - @ (changes data; off by default)' })
           .option('schema', { type: 'string', requiresArg: true, describe: 'also write the column list with logical types and nullability (JSON) to this file' })
+          .option('table', { type: 'string', requiresArg: true, describe: 'table to export (default sessions, the only one so far)' })
+          .option('dataset', { type: 'string', requiresArg: true, describe: 'write a Hive-partitioned Parquet dataset into this folder instead of one file' })
+          .option('partition-by', { type: 'string', requiresArg: true, describe: 'dataset folders per UTC day or month of start_time: day or month (default day)' })
+          .option('skip-empty', { type: 'boolean', describe: 'write nothing (no file, no header) when no row matches, e.g. nothing new since --since-last' })
           .example('$0 export --format csv --out sessions.csv', 'the whole table as CSV')
           .example('$0 export --format ndjson --since-last warehouse --out delta.ndjson', 'only what changed since the last run of this export')
-          .example('$0 export --format parquet --out sessions.parquet', 'a typed Parquet file'),
+          .example('$0 export --format parquet --out sessions.parquet', 'a typed Parquet file')
+          .example('$0 export --dataset /data/anam --since-last lake', 'a partitioned dataset, rewriting only the changed days'),
       (argv) => run(async () => (await import('./commands/export.js')).exportCommand, argv),
     )
     .command(
@@ -169,6 +174,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .option('faults', { type: 'string', requiresArg: true, describe: 'fault kinds, comma-separated: 429,429-date,500,502,503,504,reset,truncated,html (default all)' })
           .option('retry-after', { type: 'string', requiresArg: true, describe: 'seconds announced by 429 faults (default 1)' })
           .option('invalid-every', { type: 'string', requiresArg: true, describe: 'break every K-th generated record (default 0: none)' })
+          .option('days', { type: 'string', requiresArg: true, describe: 'days the generated sessions are spread over (default 60)' })
           .example('$0 simulate --port 8080', 'then: ANAM_API_KEY=demo $0 sync --api-url http://127.0.0.1:8080')
           .example('$0 simulate --sessions 2500 --fault-rate 0.15', 'a larger, unreliable API'),
       (argv) => run(async () => (await import('./commands/simulate.js')).simulateCommand, argv),

@@ -4,8 +4,6 @@
  */
 import { canonicalTime } from '../time.js';
 
-export { canonicalTime };
-
 /** Keys whose values never reach the database or an export (the contract's rule). */
 const SECRET_KEY = /secret|password|token|api[-_]?key/i;
 const REDACTED = '[REDACTED]';

@@ -1,6 +1,7 @@
 /**
  * `anam-sync export`: settle the options, open the database, write the rows to stdout or to the
- * output writer (a file written atomically, a device or FIFO written through), then (for `--since-last`) move the bookmark. A reader that closes early
+ * output writer (a file written atomically, a device or FIFO written through), then (for
+ * `--since-last`) move the bookmark. A reader that closes early
  * (`| head`) ends the export quietly with exit 0; a signal removes the temp file and exits 130/143.
  */
 import { realpathSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { describeFsError } from '../atomic-file.js';
 import { ExitCode, SyncError } from '../errors.js';
 import { nextBookmarkValue, readExportBookmark, saveExportBookmark } from '../export/bookmarks.js';
 import { schemaDocument } from '../export/columns.js';
+import { abortDataset, exportDataset } from '../export/dataset.js';
 import { exportSessions } from '../export/export-sessions.js';
 import { exportConfig, type ExportConfig } from '../export/options.js';
 import { openOutput, type OutputFile } from '../output-file.js';
@@ -21,6 +23,7 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
   if (config.out === null && config.format === 'parquet' && stdout.isTTY) {
     throw new SyncError('--format parquet is binary: give --out FILE or redirect stdout', ExitCode.usage);
   }
+  if (config.dataset !== null) return datasetCommand(config, log);
   const db = openForExport(config);
   const files: OutputFile[] = [];
   // Only files need cleaning up. Exporting to stdout keeps the default: a signal ends the process at
@@ -51,7 +54,17 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
 
     const previous = config.sinceLast === null ? null : readExportBookmark(db, config.sinceLast);
     const filter = previous === null ? config.filter : { ...config.filter, changedAfter: previous.lastSyncedAt };
-    const result = await exportSessions(db, { format: config.format, filter, excelSafe: config.excelSafe }, file?.stream ?? stdout);
+    const result = await exportSessions(db, { format: config.format, filter, excelSafe: config.excelSafe, skipEmpty: config.skipEmpty }, file?.stream ?? stdout);
+    if (result.skipped) {
+      // --skip-empty: the target stays as it was (a new path is not created); the bookmark has nothing to move past.
+      for (const output of files) output.abort();
+      log.info(
+        previous === null && config.sinceLast === null
+          ? `no session matches; nothing written to ${config.out ?? 'stdout'} (--skip-empty)`
+          : `nothing new since the last export under ${JSON.stringify(config.sinceLast)}; nothing written to ${config.out ?? 'stdout'} (--skip-empty)`,
+      );
+      return ExitCode.ok;
+    }
     await file?.commit();
     if (schemaFile) {
       schemaFile.stream.write(`${JSON.stringify(schemaDocument(), null, 2)}\n`);
@@ -85,6 +98,56 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    db.close();
+  }
+}
+
+/**
+ * `export --dataset DIR`: brings the partitioned dataset up to date, then (for `--since-last`) moves
+ * the bookmark, kept as `dataset:NAME` so that it never mixes with a file export's bookmark `NAME`.
+ */
+async function datasetCommand(config: ExportConfig, log: ReturnType<typeof loggerFor>): Promise<number> {
+  const dataset = config.dataset as string;
+  const db = openForExport(config);
+  // A signal removes the staged files; each partition is whole, old or new, and the bookmark stays.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    abortDataset();
+    log.warn(`${signal}: dataset export stopped; every partition of ${dataset} is whole, and the next export finishes the work`);
+    process.exit(signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const bookmarkName = config.sinceLast === null ? null : `dataset:${config.sinceLast}`;
+    const previous = bookmarkName === null ? null : readExportBookmark(db, bookmarkName);
+    const result = await exportDataset(db, {
+      dir: dataset,
+      table: config.table,
+      partitionBy: config.partitionBy,
+      excludeDeleted: config.filter.excludeDeleted === true,
+      changedAfter: previous?.lastSyncedAt ?? null,
+    });
+    if (bookmarkName !== null) {
+      const value = nextBookmarkValue(result, previous?.lastSyncedAt ?? null);
+      if (value !== null) {
+        saveExportBookmark(db, { name: bookmarkName, lastSyncedAt: value, exportedAt: new Date().toISOString(), rows: result.rowsWritten });
+      }
+    }
+    if (!result.full && result.rewritten === 0 && result.removed === 0) {
+      log.info(`nothing new since the last export under ${JSON.stringify(config.sinceLast)}; ${result.tableDir} left as it was`);
+    } else {
+      log.info(
+        `dataset ${result.tableDir}: ${result.full ? 'wrote every partition' : 'rewrote the changed partitions'}: ${result.rewritten} written, ${result.removed} removed; ${result.partitions} partitions, ${result.rows} sessions`,
+      );
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    abortDataset();
+    if (error instanceof SyncError) throw error;
+    throw asDatabaseError(error, config.db);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     db.close();
   }
 }

@@ -43,6 +43,7 @@ export async function simulateCommand({ argv, stdout, stderr }: CommandContext):
       faultKinds: faults as FaultKind[],
       retryAfterSeconds: integer(argv['retry-after'], 1, '--retry-after', 0, 3600),
       invalidEvery: integer(argv['invalid-every'], 0, '--invalid-every', 0, 1_000_000),
+      days: integer(argv.days, 60, '--days', 1, 3660),
     },
     stdout,
   ).catch((error: unknown) => {

@@ -3,6 +3,8 @@
  * logical type all three formats agree on. CSV, NDJSON and Parquet are built from this one list, and
  * `--schema` writes it out, so a loader never has to guess.
  */
+import { getTableColumns } from 'drizzle-orm';
+import { sessions } from '../store/schema.js';
 
 /**
  * How a column is typed outside SQLite:
@@ -11,7 +13,7 @@
  * - `timestamp`: an instant, milliseconds, UTC (text `2026-04-20T09:00:00.000Z` in CSV and NDJSON);
  * - `json`: JSON text carried as a string, so the schema never changes with the data.
  */
-export type LogicalType = 'string' | 'int64' | 'timestamp' | 'json';
+type LogicalType = 'string' | 'int64' | 'timestamp' | 'json';
 
 /** One exported column. */
 export interface ExportColumn {
@@ -22,48 +24,53 @@ export interface ExportColumn {
 
 const column = (name: string, type: LogicalType, nullable = true): ExportColumn => Object.freeze({ name, type, nullable });
 
-/** The `sessions` columns, in the contract's order. */
-export const COLUMNS: readonly ExportColumn[] = Object.freeze([
-  column('id', 'string', false),
-  column('persona_id', 'string'),
-  column('client_label', 'string'),
-  column('start_time', 'timestamp'),
-  column('end_time', 'timestamp'),
-  column('session_length_ms', 'int64'),
-  column('exit_status', 'string'),
-  column('engine_host', 'string'),
-  column('engine_protocol', 'string'),
-  column('engine_version', 'string'),
-  column('client_metadata', 'json'),
-  column('persona_config', 'json'),
-  column('api_key_id', 'string'),
-  column('organization_id', 'string'),
-  column('created_at', 'timestamp', false),
-  column('updated_at', 'timestamp'),
-  column('first_synced_at', 'timestamp', false),
-  column('last_synced_at', 'timestamp', false),
-  column('deleted_at', 'timestamp'),
-]);
+/** Text columns that hold JSON (the schema says only "text"). */
+const JSON_COLUMNS = new Set(['client_metadata', 'persona_config']);
+
+/**
+ * The `sessions` columns, in the contract's order, derived from the drizzle schema (the one place
+ * they are defined): integers are int64, the `*_time` and `*_at` columns timestamps (every time
+ * column holds canonical UTC text), nullability as the schema declares it.
+ */
+export const COLUMNS: readonly ExportColumn[] = Object.freeze(
+  Object.values(getTableColumns(sessions)).map((c) =>
+    column(
+      c.name,
+      c.columnType === 'SQLiteInteger' ? 'int64' : JSON_COLUMNS.has(c.name) ? 'json' : /_(time|at)$/.test(c.name) ? 'timestamp' : 'string',
+      !c.notNull,
+    ),
+  ),
+);
 
 /** The column names joined for a SELECT list, in order. */
 export const COLUMN_LIST = COLUMNS.map((c) => c.name).join(', ');
+
+/** One column as `--schema` and a dataset's manifest describe it. */
+export interface ColumnDocument {
+  name: string;
+  type: LogicalType;
+  nullable: boolean;
+  unit?: 'ms';
+  timezone?: 'UTC';
+}
 
 /** The document `--schema PATH` writes: the column list with logical types and nullability. */
 export interface SchemaDocument {
   table: 'sessions';
   timestampFormat: string;
-  columns: Array<{ name: string; type: LogicalType; nullable: boolean; unit?: 'ms'; timezone?: 'UTC' }>;
+  columns: ColumnDocument[];
 }
 
 /** The column list as a JSON-ready document (timestamps also say their unit and time zone). */
 export function schemaDocument(): SchemaDocument {
-  return {
-    table: 'sessions',
-    timestampFormat: 'YYYY-MM-DDTHH:MM:SS.sssZ',
-    columns: COLUMNS.map((c) =>
-      c.type === 'timestamp'
-        ? { name: c.name, type: c.type, unit: 'ms', timezone: 'UTC', nullable: c.nullable }
-        : { name: c.name, type: c.type, nullable: c.nullable },
-    ),
-  };
+  return { table: 'sessions', timestampFormat: 'YYYY-MM-DDTHH:MM:SS.sssZ', columns: columnDocument(COLUMNS) };
+}
+
+/** `columns` described for a document: name, logical type, nullability; timestamps also their unit and time zone. */
+export function columnDocument(columns: readonly ExportColumn[]): ColumnDocument[] {
+  return columns.map((c) =>
+    c.type === 'timestamp'
+      ? { name: c.name, type: c.type, unit: 'ms', timezone: 'UTC', nullable: c.nullable }
+      : { name: c.name, type: c.type, nullable: c.nullable },
+  );
 }

@@ -11,7 +11,7 @@
 import type { ExportColumn } from './columns.js';
 
 /** The record terminator: RFC 4180's CRLF, which Excel, DuckDB and pandas all read. */
-export const CSV_EOL = '\r\n';
+const CSV_EOL = '\r\n';
 
 /** First characters a spreadsheet reads as a formula (ASCII and full-width forms, tab, CR). */
 const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'];

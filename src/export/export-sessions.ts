@@ -8,7 +8,7 @@ import { COLUMNS } from './columns.js';
 import { csvHeader, csvLineSql } from './csv.js';
 import { ndjsonLineSql } from './ndjson.js';
 import { ChunkWriter } from './output.js';
-import { iterateEncoded, iterateRows, syncWasRunning, type RowFilter } from './rows.js';
+import { anyRow, iterateEncoded, iterateRows, syncWasRunning, type RowFilter } from './rows.js';
 
 /** The formats `export` writes. */
 export const EXPORT_FORMATS = ['csv', 'ndjson', 'parquet'] as const;
@@ -23,6 +23,8 @@ export interface ExportOptions {
   excelSafe?: boolean;
   /** Parquet: rows per row group (default 10,000). */
   rowGroupRows?: number;
+  /** Write nothing at all (no CSV header, no empty Parquet file) when no row matches. */
+  skipEmpty?: boolean;
 }
 
 /** What an export did. */
@@ -39,6 +41,8 @@ export interface ExportResult {
    */
   newestSyncedAt: string | null;
   syncRunning: boolean;
+  /** True when `skipEmpty` was asked for and no row matched: nothing was written. */
+  skipped: boolean;
 }
 
 /** Page cache while exporting: a sequential scan never rereads a page, so a big cache only costs memory. */
@@ -65,6 +69,9 @@ export async function exportSessions(db: Db, options: ExportOptions, output: Nod
   if (ownTransaction) db.exec('BEGIN');
   try {
     const syncRunning = syncWasRunning(db);
+    if (options.skipEmpty === true && !anyRow(db, filter)) {
+      return { format: options.format, rows: 0, bytes: 0, newestSyncedAt: null, syncRunning, skipped: true };
+    }
     let rows: number;
     if (options.format === 'parquet') {
       // Loaded only when asked for: the Parquet writer adds to start-up, which CSV and NDJSON skip.
@@ -87,7 +94,7 @@ export async function exportSessions(db: Db, options: ExportOptions, output: Nod
       }
     }
     await out.flush();
-    return { format: options.format, rows, bytes: out.bytes, newestSyncedAt, syncRunning };
+    return { format: options.format, rows, bytes: out.bytes, newestSyncedAt, syncRunning, skipped: false };
   } finally {
     if (ownTransaction && db.inTransaction) db.exec('COMMIT');
     db.pragma(`cache_size = ${cacheSize}`);

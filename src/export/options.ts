@@ -4,9 +4,10 @@
  * (`2026-04-20T09:00:00.000Z`), so SQLite compares them with the stored text.
  */
 import { resolve } from 'node:path';
-import { canonicalTime } from '../api/session.js';
+import { timeFlag } from '../time.js';
 import { commonConfig, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
 import { UsageError } from '../errors.js';
+import { DATASET_TABLES, PARTITION_BYS, type DatasetTable, type PartitionBy } from './dataset.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-sessions.js';
 import type { RowFilter } from './rows.js';
 
@@ -22,14 +23,25 @@ export interface ExportConfig extends CommonConfig {
   excelSafe: boolean;
   /** Where `--schema` writes the column list, or null. */
   schema: string | null;
+  /** The table to export (`--table`); only `sessions` exists so far. */
+  table: DatasetTable;
+  /** `--dataset DIR`: write a partitioned Parquet dataset there instead of one file, or null. */
+  dataset: string | null;
+  /** How a dataset is partitioned (`--partition-by`, default day). */
+  partitionBy: PartitionBy;
+  /** `--skip-empty`: write nothing at all when no row matches. */
+  skipEmpty: boolean;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** Tables other commands know of that `export` does not carry yet. */
+const LATER_TABLES = ['transcripts', 'transcript_messages'];
+
 
 /** Settles every option of `export`. */
 export function exportConfig(argv: Argv, env: Env): ExportConfig {
   const common = commonConfig(argv, env);
-  const formatText = optionalString(argv.format, '--format') ?? 'csv';
+  const dataset = datasetFlag(argv);
+  const formatText = optionalString(argv.format, '--format') ?? (dataset === null ? 'csv' : 'parquet');
   if (!(EXPORT_FORMATS as readonly string[]).includes(formatText)) {
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not ${JSON.stringify(formatText)}`);
   }
@@ -47,10 +59,10 @@ export function exportConfig(argv: Argv, env: Env): ExportConfig {
   const updatedSince = timeFlag(argv['updated-since'], '--updated-since');
   const startedFrom = timeFlag(argv['started-from'], '--started-from');
   const startedTo = timeFlag(argv['started-to'], '--started-to', 'end');
-  if (updatedSince !== undefined) filter.updatedSince = updatedSince;
-  if (startedFrom !== undefined) filter.startedFrom = startedFrom;
-  if (startedTo !== undefined) filter.startedTo = startedTo;
-  if (startedFrom !== undefined && startedTo !== undefined && startedTo <= startedFrom) {
+  if (updatedSince !== null) filter.updatedSince = updatedSince;
+  if (startedFrom !== null) filter.startedFrom = startedFrom;
+  if (startedTo !== null) filter.startedTo = startedTo;
+  if (startedFrom !== null && startedTo !== null && startedTo <= startedFrom) {
     throw new UsageError(`--started-to (${startedTo}) must be later than --started-from (${startedFrom})`);
   }
 
@@ -59,29 +71,50 @@ export function exportConfig(argv: Argv, env: Env): ExportConfig {
     throw new UsageError('--since-last must be a name of 1 to 200 printable characters');
   }
 
+  const tableText = optionalString(argv.table, '--table') ?? 'sessions';
+  if (!(DATASET_TABLES as readonly string[]).includes(tableText)) {
+    const later = LATER_TABLES.includes(tableText) ? ` (${tableText} cannot be exported yet)` : '';
+    throw new UsageError(`--table must be one of ${DATASET_TABLES.join(', ')}, not ${JSON.stringify(tableText)}${later}`);
+  }
+  const table = tableText as DatasetTable;
+  const partitionText = optionalString(argv['partition-by'], '--partition-by');
+  if (partitionText !== undefined && dataset === null) throw new UsageError('--partition-by applies to --dataset only');
+  if (partitionText !== undefined && !(PARTITION_BYS as readonly string[]).includes(partitionText)) {
+    throw new UsageError(`--partition-by must be one of ${PARTITION_BYS.join(', ')}, not ${JSON.stringify(partitionText)}`);
+  }
+  const partitionBy = (partitionText ?? 'day') as PartitionBy;
+  const skipEmpty = argv['skip-empty'] === true;
+  if (dataset !== null) checkDatasetFlags(argv, format);
+
   checkPaths(common.db, out, schema);
-  return Object.freeze({ ...common, format, out, filter: Object.freeze(filter), sinceLast, excelSafe, schema });
+  if (dataset !== null) checkDatasetPath(common.db, dataset, table);
+  return Object.freeze({ ...common, format, out, filter: Object.freeze(filter), sinceLast, excelSafe, schema, table, dataset, partitionBy, skipEmpty });
 }
 
-/**
- * Reads a time flag: an RFC 3339 date-time (any offset or fraction; digits below the millisecond
- * are cut, as the database does) or a `YYYY-MM-DD` date, a whole UTC day: its first instant, or for
- * an `end` bound the next day's, so `--started-to 2026-09-30` includes September 30 (as `report
- * --to` does). Returned as `YYYY-MM-DDTHH:MM:SS.sssZ`; undefined when the flag is absent.
- */
-export function timeFlag(value: unknown, flag: string, side: 'start' | 'end' = 'start'): string | undefined {
-  const text = optionalString(value, flag)?.trim();
-  if (text === undefined) return undefined;
-  let canonical = canonicalTime(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
-  if (canonical !== null && side === 'end' && DATE_ONLY.test(text)) {
-    canonical = new Date(Date.parse(canonical) + 86_400_000).toISOString();
+function datasetFlag(argv: Argv): string | null {
+  const text = optionalString(argv.dataset, '--dataset');
+  if (text === undefined) return null;
+  if (text.trim() === '' || text === '-') throw new UsageError('--dataset must name a folder');
+  return text;
+}
+
+/** A dataset is the whole table, in Parquet: flags for one file or for a subset of rows do not apply. */
+function checkDatasetFlags(argv: Argv, format: ExportFormat): void {
+  if (format !== 'parquet') throw new UsageError(`--dataset writes Parquet; leave out --format ${format}`);
+  for (const flag of ['out', 'schema', 'updated-since', 'started-from', 'started-to']) {
+    if (argv[flag] !== undefined) {
+      throw new UsageError(`--${flag} does not apply to --dataset (a dataset holds the whole table; its manifest lists the columns)`);
+    }
   }
-  if (canonical === null) {
-    throw new UsageError(
-      `${flag} must be an RFC 3339 date-time (2026-04-20T09:00:00Z, 2026-04-20T11:00:00+02:00) or a date (2026-04-20), not ${JSON.stringify(value)}`,
-    );
+}
+
+/** The database must not be the dataset folder, nor lie in the table's folder, which the export owns. */
+function checkDatasetPath(db: string, dataset: string, table: string): void {
+  const database = resolve(db);
+  const owned = resolve(dataset, table);
+  if (resolve(dataset) === database || database === owned || database.startsWith(`${owned}/`)) {
+    throw new UsageError(`--dataset ${dataset} would hold the database itself; choose another folder`);
   }
-  return canonical;
 }
 
 /** An export must not overwrite the database it reads, nor write data and schema to one file. */

@@ -25,7 +25,7 @@ export interface RowFilter {
 }
 
 /** A WHERE clause (always valid SQL, `1` when nothing is filtered) and its named parameters. */
-export interface Where {
+interface Where {
   sql: string;
   params: Record<string, string>;
 }
@@ -34,7 +34,7 @@ export interface Where {
  * The filter as SQL. Canonical times compare as text, so each filter is a plain comparison on the
  * stored column; a NULL column never matches a time filter.
  */
-export function whereClause(filter: RowFilter = {}): Where {
+function whereClause(filter: RowFilter = {}): Where {
   const terms: string[] = [];
   const params: Record<string, string> = {};
   if (filter.excludeDeleted === true) terms.push('deleted_at IS NULL');
@@ -63,6 +63,12 @@ export function whereClause(filter: RowFilter = {}): Where {
  */
 export function syncWasRunning(db: Db): boolean {
   return db.prepare('SELECT EXISTS (SELECT 1 FROM sync_lock)').pluck().get() === 1;
+}
+
+/** True when at least one row matches `filter` (in the current read transaction's snapshot). */
+export function anyRow(db: Db, filter: RowFilter = {}): boolean {
+  const where = whereClause(filter);
+  return db.prepare(`SELECT EXISTS (SELECT 1 FROM sessions WHERE ${where.sql})`).pluck().get(where.params) === 1;
 }
 
 /**

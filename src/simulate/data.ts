@@ -2,7 +2,7 @@
  * The simulator's store: a mutable set of generated sessions (generate.ts) that the server serves.
  *
  * Everything is derived from one seed: the same seed and options give the same records, byte for
- * byte. Time is virtual: the initial sessions sit in the 60 days before {@link BASE_INSTANT}, and every
+ * byte. Time is virtual: the initial sessions sit in the 60 days (option `days`) before {@link BASE_INSTANT}, and every
  * later change (create, end, edit) advances a private clock, never `Date.now()`.
  */
 import type { ApiSession, SessionFilters } from '../api/types.js';
@@ -25,6 +25,8 @@ export interface SessionStoreOptions {
   seed: number;
   /** Every K-th generated record is broken (missing `id`, or `createdAt: "yesterday"`); 0 = none. */
   invalidEvery?: number;
+  /** Days before {@link BASE_INSTANT} the initial sessions are spread over (1..3660, default 60). */
+  days?: number;
 }
 
 /** A point-in-time copy of a store's sessions, for {@link SessionStore.restore}. */
@@ -66,7 +68,7 @@ export interface SessionStore {
 const MAX_SESSIONS = 1_000_000;
 
 function checkStoreOptions(options: SessionStoreOptions): Required<SessionStoreOptions> {
-  const { sessions, seed, invalidEvery = 0 } = options;
+  const { sessions, seed, invalidEvery = 0, days = 60 } = options;
   if (!Number.isInteger(sessions) || sessions < 0 || sessions > MAX_SESSIONS) {
     throw new RangeError(`Expected \`sessions\` to be an integer from 0 to ${MAX_SESSIONS}, got ${sessions}`);
   }
@@ -76,7 +78,10 @@ function checkStoreOptions(options: SessionStoreOptions): Required<SessionStoreO
   if (!Number.isInteger(invalidEvery) || invalidEvery < 0) {
     throw new RangeError(`Expected \`invalidEvery\` to be an integer >= 0, got ${invalidEvery}`);
   }
-  return { sessions, seed, invalidEvery };
+  if (!Number.isInteger(days) || days < 1 || days > 3660) {
+    throw new RangeError(`Expected \`days\` to be an integer from 1 to 3660, got ${days}`);
+  }
+  return { sessions, seed, invalidEvery, days };
 }
 
 /** The newest instant (ms) written anywhere in a set of sessions. */
@@ -193,7 +198,7 @@ function createOrderCache(seed: number): {
  * record with a new frozen object, so a snapshot can share them.
  */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
-  const { sessions: count, seed, invalidEvery } = checkStoreOptions(options);
+  const { sessions: count, seed, invalidEvery, days } = checkStoreOptions(options);
   const rng = createRandom(seed);
   const catalog = createCatalog(rng);
   // Keyed by id; records without an id (broken on purpose) get a private key.
@@ -206,7 +211,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     records = new Map();
     for (const s of sessions) records.set(keyOf(s), deepFreeze(s));
   };
-  load(generateInitial(rng, catalog, count, invalidEvery));
+  load(generateInitial(rng, catalog, count, invalidEvery, days));
   generated = count;
   let clock = Math.ceil(latestInstant(records.values()) / 1000) * 1000;
   // Steps of at least one second keep a new createdAt after every existing one in every shape.

@@ -1,7 +1,7 @@
 /**
  * Generating realistic Anam session records: the catalogue a data set draws from (personas, models,
- * labels), one session from a plan, and the initial history spread over the 60 days before
- * {@link BASE_INSTANT}. Deterministic: everything comes from the caller's seeded {@link Random}.
+ * labels), one session from a plan, and the initial history spread over the days (60 by
+ * default) before {@link BASE_INSTANT}. Deterministic: everything comes from the caller's seeded {@link Random}.
  */
 import type { ApiSession } from '../api/types.js';
 import { ALPHANUMERIC, randomText, randomUuid, type Random } from './random.js';
@@ -278,10 +278,10 @@ function breakIfScheduled(session: ApiSession, plan: SessionPlan): ApiSession {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Creation instants of the initial sessions, ascending, spread over the 60 days before the base. */
-function initialCreationTimes(rng: Random, count: number): number[] {
-  const from = BASE_INSTANT - 60 * DAY_MS;
-  const span = 60 * DAY_MS - 10 * 60_000;
+/** Creation instants of the initial sessions, ascending, spread over the `days` days before the base. */
+function initialCreationTimes(rng: Random, count: number, days: number): number[] {
+  const from = BASE_INSTANT - days * DAY_MS;
+  const span = days * DAY_MS - 10 * 60_000;
   return Array.from({ length: count }, () => from + Math.floor(rng.next() * span)).sort((a, b) => a - b);
 }
 
@@ -290,8 +290,9 @@ export function generateInitial(
   catalog: Catalog,
   count: number,
   invalidEvery: number,
+  days: number,
 ): ApiSession[] {
-  const times = initialCreationTimes(rng, count);
+  const times = initialCreationTimes(rng, count, days);
   // The newest ~3% are still running, at most 40: live calls are minutes long, so even a large
   // organisation has few of them open at any moment.
   const activeFrom = count - (count > 0 ? Math.min(40, Math.max(1, Math.round(count * 0.03))) : 0);

@@ -55,6 +55,8 @@ export interface SimulatorOptions {
   retryAfterSeconds?: number;
   /** Every K-th generated record is broken (default 0: none); ignored when `store` is given. */
   invalidEvery?: number;
+  /** Days the generated sessions are spread over (default 60); ignored when `store` is given. */
+  days?: number;
   /** Serve this store instead of generating one. */
   store?: SessionStore;
 }
@@ -178,6 +180,7 @@ function storeFrom(options: SimulatorOptions, seed: number): SessionStore {
     sessions: integerOption('sessions', options.sessions ?? 250, 0, 1_000_000),
     seed,
     invalidEvery: integerOption('invalidEvery', options.invalidEvery ?? 0, 0),
+    days: integerOption('days', options.days ?? 60, 1, 3660),
   });
 }
 

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextBookmarkValue } from '../../src/export/bookmarks.js';
 import { exportSessions } from '../../src/export/export-sessions.js';
-import { timeFlag } from '../../src/export/options.js';
+import { timeFlag } from '../../src/time.js';
 import { UsageError } from '../../src/errors.js';
 import { openDatabase } from '../../src/store/db.js';
 import { tempDirs } from '../helpers.js';
@@ -104,6 +104,8 @@ describe('time flags', () => {
     ['2026-04-20T09:00:00.123456789Z', '2026-04-20T09:00:00.123Z'],
     ['2026-04-20', '2026-04-20T00:00:00.000Z'],
     ['2024-02-29', '2024-02-29T00:00:00.000Z'],
+    // The one grammar of every time flag: minutes without seconds or zone are UTC, as for report.
+    ['2026-04-20T09:00', '2026-04-20T09:00:00.000Z'],
   ])('reads %s as %s', (input, stored) => {
     expect(timeFlag(input, '--started-from')).toBe(stored);
   });
@@ -114,7 +116,7 @@ describe('time flags', () => {
     expect(timeFlag('2026-04-20T10:00:00Z', '--started-to', 'end')).toBe('2026-04-20T10:00:00.000Z');
   });
 
-  it.each(['2026-04-31', '2025-02-29', '20260420', '2026-04-20T09:00', 'now', ''])('refuses %j naming the flag', (input) => {
+  it.each(['2026-04-31', '2025-02-29', '20260420', '2026-04-20T09', 'now', ''])('refuses %j naming the flag', (input) => {
     expect(() => timeFlag(input, '--updated-since')).toThrow(UsageError);
     expect(() => timeFlag(input, '--updated-since')).toThrow(/--updated-since/);
   });
