@@ -42,6 +42,7 @@ export async function simulateCommand({ argv, stdout, stderr }: CommandContext):
       faultRate: number(argv['fault-rate'], 0, '--fault-rate', 0, 1),
       faultKinds: faults as FaultKind[],
       retryAfterSeconds: integer(argv['retry-after'], 1, '--retry-after', 0, 3600),
+      rateLimit: number(argv['rate-limit'], 0, '--rate-limit', 0, 1_000_000),
       invalidEvery: integer(argv['invalid-every'], 0, '--invalid-every', 0, 1_000_000),
     },
     stdout,

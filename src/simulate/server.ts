@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import type { ApiSession, SessionFilters, SessionListResponse } from '../api/types.js';
+import { createTokenBucket, type TokenBucket } from './rate-limit.js';
 import { transcriptOf } from './transcripts.js';
 import {
   createRandom,
@@ -59,6 +60,11 @@ export interface SimulatorOptions {
   faultKinds?: readonly FaultKind[];
   /** Seconds announced in `Retry-After` of 429 faults (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * Requests per second the API accepts (a token bucket holding one second's worth); beyond it
+   * 429 with `Retry-After` (default 0: no limit).
+   */
+  rateLimit?: number;
   /** Every K-th generated record is broken (default 0: none); ignored when `store` is given. */
   invalidEvery?: number;
   /** Serve this store instead of generating one. */
@@ -68,7 +74,7 @@ export interface SimulatorOptions {
 /** The options {@link Simulator.setOptions} can change while the simulator runs. */
 export type RuntimeOptions = Pick<
   SimulatorOptions,
-  'key' | 'latencyMs' | 'order' | 'createEvery' | 'faultRate' | 'faultKinds' | 'retryAfterSeconds'
+  'key' | 'latencyMs' | 'order' | 'createEvery' | 'faultRate' | 'faultKinds' | 'retryAfterSeconds' | 'rateLimit'
 >;
 
 /** Counters of /v1 traffic since start or the last reset. */
@@ -115,6 +121,7 @@ interface Settings {
   faultRate: number;
   faultKinds: readonly FaultKind[];
   retryAfterSeconds: number;
+  rateLimit: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +154,7 @@ function settle(options: RuntimeOptions): Settings {
     faultRate = 0,
     faultKinds = FAULT_KINDS,
     retryAfterSeconds = 1,
+    rateLimit = 0,
   } = options;
   if (key !== undefined && (typeof key !== 'string' || key.trim() === '' || /\s/.test(key))) {
     fail('key', 'a non-empty string without spaces', key);
@@ -167,6 +175,7 @@ function settle(options: RuntimeOptions): Settings {
     faultRate: numberOption('faultRate', faultRate, 0, 1),
     faultKinds: Object.freeze([...faultKinds]),
     retryAfterSeconds: integerOption('retryAfterSeconds', retryAfterSeconds, 0),
+    rateLimit: numberOption('rateLimit', rateLimit, 0, 1_000_000),
   });
 }
 
@@ -448,6 +457,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const aborter = new AbortController();
   let stats = emptyStats();
   let served = 0;
+  let bucket: TokenBucket | null = null;
+  /** The bucket for the current rate limit: kept while the rate stays, full again when it changes. */
+  const bucketFor = (rate: number): TokenBucket | null => {
+    if (rate === 0) return (bucket = null);
+    if (bucket?.rate !== rate) bucket = createTokenBucket(rate, Date.now());
+    return bucket;
+  };
 
   const count = (status: string): void => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -464,6 +480,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (current.latencyMs > 0) await delay(current.latencyMs, undefined, { signal: aborter.signal });
     if (res.destroyed) return;
 
+    const limited = bucketFor(current.rateLimit)?.take(Date.now()) ?? null;
+    if (limited !== null) {
+      sendJson(res, problem(429, 'Rate limit exceeded'), { 'retry-after': String(limited) });
+      return count('429');
+    }
     const refusal = authProblem(req, current.key);
     if (refusal !== undefined) {
       sendJson(res, problem(401, refusal), { 'www-authenticate': 'Bearer' });

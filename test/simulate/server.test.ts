@@ -335,7 +335,7 @@ describe('concurrency accounting', () => {
     await call(sim, '/v1/sessions');
     sim.resetStats();
     expect(sim.stats()).toEqual({
-      requests: 0, listRequests: 0, getRequests: 0, faults: 0, inFlight: 0, maxInFlight: 0, byStatus: {},
+      requests: 0, listRequests: 0, getRequests: 0, transcriptRequests: 0, faults: 0, inFlight: 0, maxInFlight: 0, byStatus: {},
     });
   });
 });
@@ -410,6 +410,8 @@ describe('startSimulator options', () => {
     [{ port: 70_000 }, 'port'],
     [{ createEvery: -3 }, 'createEvery'],
     [{ retryAfterSeconds: Infinity }, 'retryAfterSeconds'],
+    [{ rateLimit: -1 }, 'rateLimit'],
+    [{ rateLimit: Number.NaN }, 'rateLimit'],
     [{ key: '' }, 'key'],
   ])('rejects %o, naming the option', async (options, name) => {
     await expect(startSimulator(options)).rejects.toThrow(`\`${name}\``);
