@@ -44,6 +44,7 @@ export async function simulateCommand({ argv, stdout, stderr }: CommandContext):
       retryAfterSeconds: integer(argv['retry-after'], 1, '--retry-after', 0, 3600),
       rateLimit: number(argv['rate-limit'], 0, '--rate-limit', 0, 1_000_000),
       invalidEvery: integer(argv['invalid-every'], 0, '--invalid-every', 0, 1_000_000),
+      stuckOpen: integer(argv['stuck-open'], 0, '--stuck-open', 0, 1_000_000),
     },
     stdout,
   ).catch((error: unknown) => {

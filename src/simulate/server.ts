@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import type { ApiSession, SessionFilters, SessionListResponse } from '../api/types.js';
 import { createTokenBucket, type TokenBucket } from './rate-limit.js';
+import { openStuckSessions } from './stuck-open.js';
 import { transcriptOf } from './transcripts.js';
 import {
   createRandom,
@@ -65,6 +66,11 @@ export interface SimulatorOptions {
    * 429 with `Retry-After` (default 0: no limit).
    */
   rateLimit?: number;
+  /**
+   * Ended sessions older than two days served as still open, never closed upstream (default 0);
+   * spread evenly over the history.
+   */
+  stuckOpen?: number;
   /** Every K-th generated record is broken (default 0: none); ignored when `store` is given. */
   invalidEvery?: number;
   /** Serve this store instead of generating one. */
@@ -451,6 +457,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const port = integerOption('port', options.port ?? 0, 0, 65_535);
   let settings = settle(options);
   const store = storeFrom(options, seed);
+  openStuckSessions(store, integerOption('stuckOpen', options.stuckOpen ?? 0, 0, 1_000_000));
   // Separate streams: whether faults are on must not change the data, nor the data the faults.
   const faultRng = createRandom(seed ^ 0x5eed_fa17);
   const controlRng = createRandom(seed ^ 0x0c0_7201);

@@ -412,6 +412,7 @@ describe('startSimulator options', () => {
     [{ retryAfterSeconds: Infinity }, 'retryAfterSeconds'],
     [{ rateLimit: -1 }, 'rateLimit'],
     [{ rateLimit: Number.NaN }, 'rateLimit'],
+    [{ stuckOpen: -1 }, 'stuckOpen'],
     [{ key: '' }, 'key'],
   ])('rejects %o, naming the option', async (options, name) => {
     await expect(startSimulator(options)).rejects.toThrow(`\`${name}\``);
