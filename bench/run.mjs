@@ -6,6 +6,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { costCases } from './costs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/cli.js');
@@ -131,6 +132,8 @@ try {
   wan.stop();
   record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
     fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.80', wanFloor.ms / wanSync.ms >= 0.8);
+
+  await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
