@@ -274,9 +274,11 @@ export class ApiClient {
       status = response.status;
       const text = response.text;
       const kind = classifyStatus(status);
+      const retryAfterMs = kind === null ? null : parseRetryAfter(response.header('retry-after'));
+      // Any answer but a 429 is the API serving us (a 404 or a 500 says nothing about our rate).
+      if (status === 429) congestion?.rateLimited(Date.now(), startedAt, retryAfterMs === null ? null : Math.min(retryAfterMs, this.#options.maxRetryAfterMs));
+      else congestion?.succeeded(Date.now());
       if (kind !== null) {
-        const retryAfterMs = parseRetryAfter(response.header('retry-after'));
-        if (status === 429) congestion?.rateLimited(Date.now(), startedAt, retryAfterMs === null ? null : Math.min(retryAfterMs, this.#options.maxRetryAfterMs));
         throw new ApiRequestError(
           `${this.#host} answered ${status}${redirectHint(status, response.header('location'), url)}${serverMessage(text, apiKey)}`,
           kind,
@@ -284,7 +286,6 @@ export class ApiClient {
           retryAfterMs,
         );
       }
-      congestion?.succeeded();
       let body: unknown;
       try {
         body = JSON.parse(text);

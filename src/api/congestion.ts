@@ -7,9 +7,11 @@
  *   request slots (p-limit's settable `concurrency`);
  * - a `Retry-After` **pauses every request**, not only the one that got it;
  * - a **pace** (the least time between two request starts) is learnt from how many requests the
- *   API served between two 429s: a request window alone cannot keep a fast, near API under a limit
- *   counted in requests per second. Successes shorten the pace again by 0.5% each, so a limit that
- *   was lifted stops costing time, and the API is probed now and then.
+ *   API served in the second (or the `Retry-After`) before a 429, pauses included: a request window
+ *   alone cannot keep a fast, near API under a limit counted in requests per second. It is learnt
+ *   only when the run was busy all that time (an idle stretch between stages says nothing about
+ *   the API's rate), and from a second after the pause it halves with every second without a 429: a limit that was lifted, or
+ *   429s that had nothing to do with our rate, stop costing time, and the API is probed now and then.
  *
  * Pure bookkeeping on instants given by the caller (milliseconds); the waiting is the client's.
  */
@@ -21,8 +23,11 @@ export interface CongestionOptions {
   onWindow?: (window: number) => void;
 }
 
-/** Each success shortens the pace by this factor: about twice the rate after 140 successes. */
-const EASE = 0.995;
+/** Longer than this without a request starting or ending, and no pause: the run was idle. */
+const IDLE_GAP_MS = 250;
+
+/** The pace halves with every this many milliseconds without a 429. */
+const PACE_HALF_LIFE_MS = 1000;
 
 /** A 429 answered while the window was already reduced for this pause counts once. */
 export class CongestionWindow {
@@ -32,12 +37,17 @@ export class CongestionWindow {
   /** Successes since the window last grew. */
   #credit = 0;
   #pausedUntil = 0;
-  /** Least time between two request starts, ms (0: no pace). */
+  /** Least time between two request starts, ms, as learnt at `#paceAt` (0: no pace). */
   #paceMs = 0;
+  #paceAt = 0;
   #lastStart = -Infinity;
-  /** Since the last 429 event: when it was, and the successes after it. */
+  /** When the last 429 event began (answers to requests started before it are the same event). */
   #since: number | null = null;
-  #served = 0;
+  /** When recent successes came (within the longest window a rate is read over). */
+  #successes: number[] = [];
+  /** Since when requests have followed each other without an idle gap, and the last sign of one. */
+  #busySince = -Infinity;
+  #lastActivity = -Infinity;
   /** 429 events (pauses or shrinks), for the report. */
   events = 0;
 
@@ -54,26 +64,28 @@ export class CongestionWindow {
     return this.#window;
   }
 
-  /** The least time between two request starts now, ms. */
-  get paceMs(): number {
-    return this.#paceMs;
+  /** The least time between two request starts at `now`, ms. */
+  paceAt(now: number): number {
+    const pace = this.#paceMs * 0.5 ** (Math.max(0, now - this.#paceAt) / PACE_HALF_LIFE_MS);
+    return pace < 1 ? 0 : pace;
   }
 
   /** How long a request about to start at `now` must wait first (a pause, or the pace); 0: go. */
   delayBefore(now: number): number {
-    return Math.max(0, this.#pausedUntil - now, this.#lastStart + this.#paceMs - now);
+    return Math.max(0, this.#pausedUntil - now, this.#lastStart + this.paceAt(now) - now);
   }
 
   /** A request starts at `now` (after {@link delayBefore} said 0). */
   started(now: number): void {
     this.#lastStart = now;
+    this.#active(now);
   }
 
-  /** A request succeeded: the window grows by one per window's worth of successes; the pace eases. */
-  succeeded(): void {
-    this.#served++;
-    this.#paceMs *= EASE;
-    if (this.#paceMs < 1) this.#paceMs = 0;
+  /** The API served a request at `now` (any answer but a 429): the window grows by one per window's worth. */
+  succeeded(now: number): void {
+    this.#active(now);
+    this.#successes.push(now);
+    if (this.#successes.length > 4096) this.#successes.splice(0, 2048);
     if (this.#window >= this.max) return;
     if (++this.#credit >= this.#window) {
       this.#credit = 0;
@@ -88,19 +100,30 @@ export class CongestionWindow {
    * way when the event began are the same event.
    */
   rateLimited(now: number, startedAt: number, retryAfterMs: number | null): void {
+    this.#active(now);
     this.#pausedUntil = Math.max(this.#pausedUntil, now + (retryAfterMs ?? 0));
     if (this.#since !== null && startedAt <= this.#since) return;
     this.events++;
-    if (this.#since !== null && this.#served > 0) {
-      // What the API let through since the last event is its rate; start a little under it.
-      const rate = this.#served / Math.max(1, now - this.#since);
-      this.#paceMs = Math.max(this.#paceMs, 1 / (rate * 0.95));
+    // What the API let through over the last second (or Retry-After) is its rate: the pauses count,
+    // its bucket refills meanwhile. Start a little under it.
+    const span = Math.max(1000, retryAfterMs ?? 0);
+    if (this.#busySince <= now - span) {
+      const served = this.#successes.filter((at) => at > now - span).length;
+      if (served > 0) {
+        this.#paceMs = span / (served * 0.95);
+        // Held whole for the first second after the pause, when the API counts again.
+        this.#paceAt = this.#pausedUntil;
+      }
     }
-    // The pause counts as time the API was serving: its bucket refills meanwhile.
     this.#since = now;
-    this.#served = 0;
     this.#credit = 0;
     this.#setWindow(Math.max(1, Math.floor(this.#window / 2)));
+  }
+
+  /** Notes activity at `now`; a gap with nothing in flight and no pause starts a new busy stretch. */
+  #active(now: number): void {
+    if (now - Math.max(this.#lastActivity, this.#pausedUntil) > IDLE_GAP_MS) this.#busySince = now;
+    this.#lastActivity = now;
   }
 
   #setWindow(window: number): void {

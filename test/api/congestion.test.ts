@@ -6,7 +6,7 @@ describe('CongestionWindow', () => {
     const window = new CongestionWindow({ max: 8 });
     expect(window.window).toBe(8);
     expect(window.delayBefore(0)).toBe(0);
-    expect(window.paceMs).toBe(0);
+    expect(window.paceAt(5010)).toBe(0);
   });
 
   it.each([0, -1, 1.5, Number.NaN, Infinity])('rejects max %s, naming the option', (max) => {
@@ -48,28 +48,42 @@ describe('CongestionWindow', () => {
     window.rateLimited(10, 0, null);
     window.rateLimited(20, 15, null);
     expect(window.window).toBe(1);
-    window.succeeded();
+    window.succeeded(0);
     expect(window.window).toBe(2);
-    window.succeeded();
+    window.succeeded(0);
     expect(window.window).toBe(2);
-    window.succeeded();
+    window.succeeded(0);
     expect(window.window).toBe(3);
-    for (let i = 0; i < 100; i++) window.succeeded();
+    for (let i = 0; i < 100; i++) window.succeeded(0);
     expect(window.window).toBe(4);
   });
 
-  it('paces requests a little under the rate the API served between two 429s, and eases with successes', () => {
+  it('paces requests a little under the rate the API served in the second before a 429, halving each second after the pause', () => {
     const window = new CongestionWindow({ max: 8 });
-    window.rateLimited(1000, 999, 1000);
-    // 20 served in the second after the first event: 20 per second, paced at 1 / (0.95 x 20/s).
-    for (let i = 0; i < 20; i++) window.succeeded();
-    window.rateLimited(2000, 1999, 1000);
-    const pace = window.paceMs;
-    expect(pace).toBeCloseTo(1000 / 19, 0);
+    // Busy for two seconds at 20 requests a second, then refused with Retry-After 1 s.
+    for (let at = 0; at <= 1990; at += 50) {
+      window.started(at);
+      window.succeeded(at + 10);
+    }
+    window.rateLimited(2000, 1990, 1000);
+    const pace = 1000 / (20 * 0.95);
+    expect(window.paceAt(3000)).toBeCloseTo(pace, 5);
     window.started(3000);
     expect(window.delayBefore(3000)).toBeCloseTo(pace, 5);
     expect(window.delayBefore(3000 + pace)).toBe(0);
-    for (let i = 0; i < 200; i++) window.succeeded();
-    expect(window.paceMs).toBeLessThan(pace / 2);
+    expect(window.paceAt(4000)).toBeCloseTo(pace / 2, 5);
+    expect(window.paceAt(60_000)).toBe(0);
+  });
+
+  it('learns no pace from a 429 after an idle stretch: the rate before it was not the API\'s', () => {
+    const window = new CongestionWindow({ max: 8 });
+    for (let at = 0; at <= 500; at += 50) {
+      window.started(at);
+      window.succeeded(at + 10);
+    }
+    window.started(5000);
+    window.rateLimited(5010, 5000, 1000);
+    expect(window.paceAt(5010)).toBe(0);
+    expect(window.window).toBe(4);
   });
 });
