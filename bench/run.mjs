@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
+import { costCases } from './costs.mjs';
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/cli.js');
 const preload = join(root, 'bench/rss-preload.mjs');
@@ -155,6 +157,8 @@ try {
     incremental.ms / dataset.ms, '<= 0.10', incremental.ms / dataset.ms <= 0.1);
   record('memory', 'peak RSS, dataset export vs single-file Parquet export of 50k', `${dataset.rss.toFixed(0)} MiB`, `${single.rss.toFixed(0)} MiB`,
     dataset.rss / single.rss, '<= 1.00', dataset.rss <= single.rss);
+
+  await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

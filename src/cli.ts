@@ -173,6 +173,8 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .option('fault-rate', { type: 'string', requiresArg: true, describe: 'share of requests answered with a fault, 0..1 (default 0)' })
           .option('faults', { type: 'string', requiresArg: true, describe: 'fault kinds, comma-separated: 429,429-date,500,502,503,504,reset,truncated,html (default all)' })
           .option('retry-after', { type: 'string', requiresArg: true, describe: 'seconds announced by 429 faults (default 1)' })
+          .option('rate-limit', { type: 'string', requiresArg: true, describe: 'requests per second accepted, beyond it 429 with Retry-After (default 0: no limit)' })
+          .option('stuck-open', { type: 'string', requiresArg: true, describe: 'serve N ended sessions older than two days as never closed (default 0)' })
           .option('invalid-every', { type: 'string', requiresArg: true, describe: 'break every K-th generated record (default 0: none)' })
           .option('days', { type: 'string', requiresArg: true, describe: 'days the generated sessions are spread over (default 60)' })
           .example('$0 simulate --port 8080', 'then: ANAM_API_KEY=demo $0 sync --api-url http://127.0.0.1:8080')

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
 import type { SessionFilters, SessionListResponse } from './types.js';
 import { AuthError, SyncError } from '../errors.js';
+import type { CongestionWindow } from './congestion.js';
 import { httpGet } from './http.js';
 
 /** How a failed request is treated: retried, fatal for the key, an absent session, or fatal. */
@@ -52,6 +53,11 @@ export interface ApiClientOptions {
   onRetry?: (event: RetryEvent) => void;
   /** An HTTP proxy for every request (from HTTPS_PROXY / HTTP_PROXY / NO_PROXY), or null. */
   proxyUrl?: string | null;
+  /**
+   * Shared by every request of a run: each attempt waits for its pause and pace first, and tells
+   * it how the attempt went (a 429 slows every request down, successes speed them up again).
+   */
+  congestion?: CongestionWindow;
 }
 
 /** A wait before a retry (for the log: one line per wait longer than a second). */
@@ -143,8 +149,8 @@ function isObject(body: unknown): body is Record<string, unknown> {
 /** The Anam API, as this tool reads it. */
 export class ApiClient {
   readonly stats: ClientStats = { requests: 0, retries: 0, nearlyExhausted: 0 };
-  readonly #options: Required<Omit<ApiClientOptions, 'signal' | 'onRequest' | 'onRetry'>> &
-    Pick<ApiClientOptions, 'signal' | 'onRequest' | 'onRetry'>;
+  readonly #options: Required<Omit<ApiClientOptions, 'signal' | 'onRequest' | 'onRetry' | 'congestion'>> &
+    Pick<ApiClientOptions, 'signal' | 'onRequest' | 'onRetry' | 'congestion'>;
   readonly #host: string;
 
   constructor(options: ApiClientOptions) {
@@ -242,12 +248,22 @@ export class ApiClient {
   }
 
   async #attempt(path: string, attempt: number, accept: (body: unknown) => boolean, unexpected: string): Promise<unknown> {
-    const { baseUrl, apiKey, timeoutMs, signal, onRequest } = this.#options;
-    const started = performance.now();
+    const { baseUrl, apiKey, timeoutMs, signal, onRequest, congestion } = this.#options;
+    let started = performance.now();
     this.stats.requests++;
     let status: number | null = null;
     let failure: ApiRequestError | undefined;
+    let startedAt = 0;
     try {
+      if (congestion !== undefined) {
+        // A pause asked for by a 429 to any request, or the pace learnt from them, holds this one too.
+        for (let wait = congestion.delayBefore(Date.now()); wait > 0; wait = congestion.delayBefore(Date.now())) {
+          await sleep(wait, undefined, { signal });
+        }
+        startedAt = Date.now();
+        congestion.started(startedAt);
+        started = performance.now();
+      }
       const url = new URL(`${baseUrl.replace(/\/+$/, '')}${path}`);
       const response = await httpGet(url, {
         headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
@@ -258,12 +274,16 @@ export class ApiClient {
       status = response.status;
       const text = response.text;
       const kind = classifyStatus(status);
+      const retryAfterMs = kind === null ? null : parseRetryAfter(response.header('retry-after'));
+      // Any answer but a 429 is the API serving us (a 404 or a 500 says nothing about our rate).
+      if (status === 429) congestion?.rateLimited(Date.now(), startedAt, retryAfterMs === null ? null : Math.min(retryAfterMs, this.#options.maxRetryAfterMs));
+      else congestion?.succeeded(Date.now());
       if (kind !== null) {
         throw new ApiRequestError(
           `${this.#host} answered ${status}${redirectHint(status, response.header('location'), url)}${serverMessage(text, apiKey)}`,
           kind,
           status,
-          parseRetryAfter(response.header('retry-after')),
+          retryAfterMs,
         );
       }
       let body: unknown;

@@ -42,8 +42,10 @@ export async function simulateCommand({ argv, stdout, stderr }: CommandContext):
       faultRate: number(argv['fault-rate'], 0, '--fault-rate', 0, 1),
       faultKinds: faults as FaultKind[],
       retryAfterSeconds: integer(argv['retry-after'], 1, '--retry-after', 0, 3600),
+      rateLimit: number(argv['rate-limit'], 0, '--rate-limit', 0, 1_000_000),
       invalidEvery: integer(argv['invalid-every'], 0, '--invalid-every', 0, 1_000_000),
       days: integer(argv.days, 60, '--days', 1, 3660),
+      stuckOpen: integer(argv['stuck-open'], 0, '--stuck-open', 0, 1_000_000),
     },
     stdout,
   ).catch((error: unknown) => {

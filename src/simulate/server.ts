@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import type { ApiSession, SessionFilters, SessionListResponse } from '../api/types.js';
+import { createTokenBucket, type TokenBucket } from './rate-limit.js';
+import { openStuckSessions } from './stuck-open.js';
 import { transcriptOf } from './transcripts.js';
 import { createSessionStore, LIST_ORDERS, type ListOrder, type SessionStore } from './data.js';
 import { createRandom, type Random } from './random.js';
@@ -53,6 +55,16 @@ export interface SimulatorOptions {
   faultKinds?: readonly FaultKind[];
   /** Seconds announced in `Retry-After` of 429 faults (default 1). */
   retryAfterSeconds?: number;
+  /**
+   * Requests per second the API accepts (a token bucket holding one second's worth); beyond it
+   * 429 with `Retry-After` (default 0: no limit).
+   */
+  rateLimit?: number;
+  /**
+   * Ended sessions older than two days served as still open, never closed upstream (default 0);
+   * spread evenly over the history.
+   */
+  stuckOpen?: number;
   /** Every K-th generated record is broken (default 0: none); ignored when `store` is given. */
   invalidEvery?: number;
   /** Days the generated sessions are spread over (default 60); ignored when `store` is given. */
@@ -64,7 +76,7 @@ export interface SimulatorOptions {
 /** The options {@link Simulator.setOptions} can change while the simulator runs. */
 type RuntimeOptions = Pick<
   SimulatorOptions,
-  'key' | 'latencyMs' | 'order' | 'createEvery' | 'faultRate' | 'faultKinds' | 'retryAfterSeconds'
+  'key' | 'latencyMs' | 'order' | 'createEvery' | 'faultRate' | 'faultKinds' | 'retryAfterSeconds' | 'rateLimit'
 >;
 
 /** Counters of /v1 traffic since start or the last reset. */
@@ -111,6 +123,7 @@ interface Settings {
   faultRate: number;
   faultKinds: readonly FaultKind[];
   retryAfterSeconds: number;
+  rateLimit: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +156,7 @@ function settle(options: RuntimeOptions): Settings {
     faultRate = 0,
     faultKinds = FAULT_KINDS,
     retryAfterSeconds = 1,
+    rateLimit = 0,
   } = options;
   if (key !== undefined && (typeof key !== 'string' || key.trim() === '' || /\s/.test(key))) {
     fail('key', 'a non-empty string without spaces', key);
@@ -163,6 +177,7 @@ function settle(options: RuntimeOptions): Settings {
     faultRate: numberOption('faultRate', faultRate, 0, 1),
     faultKinds: Object.freeze([...faultKinds]),
     retryAfterSeconds: integerOption('retryAfterSeconds', retryAfterSeconds, 0),
+    rateLimit: numberOption('rateLimit', rateLimit, 0, 1_000_000),
   });
 }
 
@@ -439,12 +454,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const port = integerOption('port', options.port ?? 0, 0, 65_535);
   let settings = settle(options);
   const store = storeFrom(options, seed);
+  openStuckSessions(store, integerOption('stuckOpen', options.stuckOpen ?? 0, 0, 1_000_000));
   // Separate streams: whether faults are on must not change the data, nor the data the faults.
   const faultRng = createRandom(seed ^ 0x5eed_fa17);
   const controlRng = createRandom(seed ^ 0x0c0_7201);
   const aborter = new AbortController();
   let stats = emptyStats();
   let served = 0;
+  let bucket: TokenBucket | null = null;
+  /** The bucket for the current rate limit: kept while the rate stays, full again when it changes. */
+  const bucketFor = (rate: number): TokenBucket | null => {
+    if (rate === 0) {
+      bucket = null;
+      return null;
+    }
+    if (bucket?.rate !== rate) bucket = createTokenBucket(rate, Date.now());
+    return bucket;
+  };
 
   const count = (status: string): void => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -461,6 +487,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (current.latencyMs > 0) await delay(current.latencyMs, undefined, { signal: aborter.signal });
     if (res.destroyed) return;
 
+    const limited = bucketFor(current.rateLimit)?.take(Date.now()) ?? null;
+    if (limited !== null) {
+      sendJson(res, problem(429, 'Rate limit exceeded'), { 'retry-after': String(limited) });
+      return count('429');
+    }
     const refusal = authProblem(req, current.key);
     if (refusal !== undefined) {
       sendJson(res, problem(401, refusal), { 'www-authenticate': 'Bearer' });

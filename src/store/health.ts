@@ -23,6 +23,21 @@ export interface ScopeHealth {
   warnings: Array<{ code: string; message: string }>;
 }
 
+/**
+ * Sessions stored, live, open and deleted, from indexes only: every row holds its JSON, so a
+ * count that reads the rows reads the whole file (0.2 s per pass at 200k sessions).
+ */
+export function countSessions(db: Db): { stored: number; live: number; open: number; deleted: number } {
+  const row = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM sessions) AS stored,
+         (SELECT count(*) FROM sessions WHERE deleted_at IS NOT NULL) AS deleted,
+         (SELECT count(*) FROM sessions WHERE end_time IS NULL AND deleted_at IS NULL) AS open`,
+    )
+    .get() as { stored: number; deleted: number; open: number };
+  return { stored: row.stored, live: row.stored - row.deleted, open: row.open, deleted: row.deleted };
+}
+
 /** The run ids a live sync holds (its lock names its run), for telling `running` from `abandoned`. */
 export function heldRunId(db: Db, now: Date): number | null {
   const holder = readLockHolder(db);
@@ -51,10 +66,6 @@ export function readScopeHealth(db: Db, now: Date = new Date()): ScopeHealth[] {
     `SELECT id, coalesce(finished_at, started_at) AS at, status, error, duration_ms AS durationMs
      FROM sync_runs WHERE scope = ? ORDER BY id DESC LIMIT 1`,
   );
-  const allSessions = db.prepare(
-    `SELECT coalesce(sum(deleted_at IS NULL), 0) AS live, coalesce(sum(deleted_at IS NULL AND end_time IS NULL), 0) AS open,
-       coalesce(sum(deleted_at IS NOT NULL), 0) AS deleted FROM sessions`,
-  );
   const memberSessions = db.prepare(
     `SELECT coalesce(sum(s.deleted_at IS NULL), 0) AS live, coalesce(sum(s.deleted_at IS NULL AND s.end_time IS NULL), 0) AS open,
        coalesce(sum(s.deleted_at IS NOT NULL), 0) AS deleted
@@ -77,9 +88,13 @@ export function readScopeHealth(db: Db, now: Date = new Date()): ScopeHealth[] {
       lastSuccessAt: total.lastSuccessAt,
       requestsTotal: total.requestsTotal,
       retriesTotal: total.retriesTotal,
-      sessions: (scope === '' ? allSessions.get() : memberSessions.get(scope)) as ScopeHealth['sessions'],
+      sessions: scope === '' ? liveOpenDeleted(countSessions(db)) : (memberSessions.get(scope) as ScopeHealth['sessions']),
       rejectedRecords: (scope === '' ? allRejected.get() : memberRejected.get(scope)) as number,
       warnings: warnings.all(scope) as ScopeHealth['warnings'],
     };
   });
+}
+
+function liveOpenDeleted({ live, open, deleted }: ReturnType<typeof countSessions>): ScopeHealth['sessions'] {
+  return { live, open, deleted };
 }

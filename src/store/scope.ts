@@ -34,20 +34,39 @@ export function countRejected(db: Db, scope: string, sinceRunId: number): number
     .get(sinceRunId, ...where.params) as number;
 }
 
+/** Seconds a session can last when its persona does not say (`personaConfig.maxSessionLengthSeconds`). */
+const DEFAULT_SESSION_LIMIT_SECONDS = 24 * 3600;
+/** Added to what a session can last before an open one counts as stuck: clocks and ends that lag. */
+const STUCK_MARGIN_SECONDS = 3600;
+
 /**
  * Ids of live sessions of the scope, stored before `runStartedAt`, that this run has not read
- * (the `seen` temp table), optionally only the open ones (no end time).
+ * (the `seen` temp table). With `openAt` (an instant), only the open ones (no end time) that can
+ * still be running then: started no longer ago than their persona's `maxSessionLengthSeconds`
+ * (else {@link DEFAULT_SESSION_LIMIT_SECONDS}) plus {@link STUCK_MARGIN_SECONDS}. Older open ones
+ * are stuck (never closed upstream): only a full reconciliation looks them up.
  */
-export function unseenLiveIds(db: Db, scope: string, runStartedAt: string, onlyOpen: boolean): string[] {
+export function unseenLiveIds(db: Db, scope: string, runStartedAt: string, openAt: string | null): string[] {
   const where = memberOf(scope);
+  const onlyOpen = openAt !== null;
+  const limit = `json_extract(CASE WHEN json_valid(s.persona_config) THEN s.persona_config END, '$.maxSessionLengthSeconds')`;
   return db
     .prepare(
-      // The open ones are a handful among many: their partial index, not a scan of the live ones.
+      // The open ones are a handful among many: their partial index, not a scan of the live ones;
+      // the persona's JSON is read only for those.
       `SELECT s.id FROM sessions s ${onlyOpen ? 'INDEXED BY sessions_open' : ''}
-       WHERE s.deleted_at IS NULL ${onlyOpen ? 'AND s.end_time IS NULL' : ''} AND ${where.sql}
+       WHERE s.deleted_at IS NULL AND ${where.sql}
          AND s.first_synced_at < ? AND s.id NOT IN (SELECT id FROM temp.seen)
+         ${
+           onlyOpen
+             ? `AND s.end_time IS NULL
+         AND (julianday(?) - julianday(coalesce(s.start_time, s.created_at))) * 86400.0 <=
+             (CASE WHEN typeof(${limit}) IN ('integer', 'real') AND ${limit} > 0 THEN ${limit} ELSE ${DEFAULT_SESSION_LIMIT_SECONDS} END)
+             + ${STUCK_MARGIN_SECONDS}`
+             : ''
+         }
        ORDER BY s.id`,
     )
     .pluck()
-    .all(...where.params, runStartedAt) as string[];
+    .all(...where.params, runStartedAt, ...(onlyOpen ? [openAt] : [])) as string[];
 }

@@ -3,7 +3,7 @@
  * open warnings and each scope's health (store/health.ts). Reads only.
  */
 import type { Db } from './db.js';
-import { displayedStatus, heldRunId, readScopeHealth, type ScopeHealth } from './health.js';
+import { countSessions, displayedStatus, heldRunId, readScopeHealth, type ScopeHealth } from './health.js';
 import { isLockStale, readLockHolder } from './lock.js';
 import { listOpenWarnings, type OpenWarning } from './warnings.js';
 
@@ -25,15 +25,7 @@ export interface StatusReport {
 
 /** Reads the status report from an open database. */
 export function readStatus(db: Db, path: string, now: Date = new Date()): StatusReport {
-  const sessions = db
-    .prepare(
-      `SELECT count(*) AS stored,
-         coalesce(sum(deleted_at IS NULL), 0) AS live,
-         coalesce(sum(deleted_at IS NULL AND end_time IS NULL), 0) AS open,
-         coalesce(sum(deleted_at IS NOT NULL), 0) AS deleted
-       FROM sessions`,
-    )
-    .get() as StatusReport['sessions'];
+  const sessions = countSessions(db);
   const rejectedRecords = db.prepare('SELECT count(*) FROM rejected_records').pluck().get() as number;
   const holder = readLockHolder(db);
   const lock = holder ? { ...holder, stale: isLockStale(holder, now) } : null;

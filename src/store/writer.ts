@@ -22,8 +22,8 @@ export interface WriterOps {
   /** One page of a list response (scope: its scope key) or one looked-up session (scope ''). */
   writePage(records: ParsedSession[], runId: number, now: string, scope: string): WriteCounts;
   markDeleted(id: string, now: string): boolean;
-  /** Live sessions of the scope stored before the run that this writer has not seen. */
-  unseenLiveIds(scope: string, runStartedAt: string, onlyOpen: boolean): string[];
+  /** Live sessions of the scope stored before the run that this writer has not seen (see scope.ts). */
+  unseenLiveIds(scope: string, runStartedAt: string, openAt: string | null): string[];
   resetSeen(): void;
   /** After a complete full scan of a filtered scope: forgets the members it did not list. */
   pruneMembers(scope: string, runId: number): void;
@@ -43,7 +43,7 @@ export function writerOps(db: Db, lockToken: string | null): WriterOps & { write
     writer,
     writePage: (records, runId, now, scope) => writer.writePage(records, runId, now, scope),
     markDeleted: (id, now) => writer.markDeleted(id, now),
-    unseenLiveIds: (scope, runStartedAt, onlyOpen) => unseenLiveIds(db, scope, runStartedAt, onlyOpen),
+    unseenLiveIds: (scope, runStartedAt, openAt) => unseenLiveIds(db, scope, runStartedAt, openAt),
     resetSeen: () => writer.resetSeen(),
     pruneMembers: (scope, runId) => writer.pruneMembers(scope, runId),
     saveCounters: (runId, counters, mode) => saveCounters(db, runId, counters, mode),

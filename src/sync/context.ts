@@ -5,6 +5,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiClient, type ApiClientOptions } from '../api/client.js';
+import { CongestionWindow } from '../api/congestion.js';
 import { parseSession, type ParsedSession } from '../api/session.js';
 import type { SessionFilters, SessionListResponse } from '../api/types.js';
 import type { Logger } from '../log.js';
@@ -71,8 +72,13 @@ export class RunContext {
   readonly options: SyncOptions;
   readonly scope: string;
   readonly client: ApiClient;
-  /** Request slots: at most `concurrency` requests on the network. */
+  /**
+   * Request slots: at most `concurrency` requests on the network, fewer while the congestion
+   * window is reduced (every stage's requests go through these slots and this client).
+   */
   readonly limit: LimitFunction;
+  /** One congestion window for the run's every request (see api/congestion.ts). */
+  readonly congestion: CongestionWindow;
   readonly stop = new AbortController();
   readonly clock: () => Date;
   readonly counters: RunCounters = {
@@ -102,8 +108,9 @@ export class RunContext {
     this.scope = scope;
     this.clock = options.clock ?? (() => new Date());
     options.signal?.addEventListener('abort', () => this.stop.abort(options.signal?.reason), { once: true });
-    this.client = new ApiClient({ ...options.api, signal: this.stop.signal });
     this.limit = pLimit(options.concurrency);
+    this.congestion = new CongestionWindow({ max: options.concurrency, onWindow: (window) => (this.limit.concurrency = window) });
+    this.client = new ApiClient({ ...options.api, signal: this.stop.signal, congestion: this.congestion });
     this.#firstPage = this.#request(1);
     // Its failure is reported when the run reads page 1; a run that never starts ignores it.
     this.#firstPage.catch(() => {});

@@ -1,6 +1,8 @@
 /**
  * Looking sessions up by id (`GET /v1/sessions/{id}`): the stored open sessions a head scan did not
- * read (they may have ended), or every stored session a full scan did not list (they may be gone).
+ * read (they may have ended) and can still be running, or every stored session a full scan did not
+ * list (they may be gone). An open session older than a session can last is stuck (never closed
+ * upstream): it waits for the full reconciliation instead of costing a request on every run.
  * A 404 marks a session deleted (the row stays); a found one is written like a listed record. An
  * answer about another id is an API inconsistency: warned about, and nothing is stored.
  */
@@ -16,12 +18,27 @@ export interface LookupResult {
 }
 
 /**
- * Looks up the live stored sessions of the run's scope that it did not read from the list: only
- * the open ones (`onlyOpen`, after a head scan) or all of them (after a full scan).
+ * The instant against which an open session's age is judged: the earlier of `now` and the newest
+ * `createdAt` the API has listed for the scope (canonical UTC text; the API's own clock). The
+ * earlier instant only makes sessions look younger: a quiet account, a clock running ahead or an
+ * API clock running behind never gets a session skipped that may still end.
  */
-export async function lookUp(run: RunContext, onlyOpen: boolean): Promise<LookupResult> {
+export function openReference(listed: ReadonlyArray<string | null>, now: Date): string {
+  const clock = now.toISOString();
+  let newest: string | null = null;
+  for (const createdAt of listed) if (createdAt !== null && (newest === null || createdAt > newest)) newest = createdAt;
+  return newest !== null && newest < clock ? newest : clock;
+}
+
+/**
+ * Looks up the live stored sessions of the run's scope that it did not read from the list: after
+ * a head scan only the open ones that can still be running at `openAt` (see {@link openReference}
+ * and scope.ts `unseenLiveIds`), after a full scan (`openAt` null) all of them.
+ */
+export async function lookUp(run: RunContext, openAt: string | null): Promise<LookupResult> {
   run.phase = 'lookups';
-  const ids = await run.writer.unseenLiveIds(run.scope, run.startedAt, onlyOpen);
+  const onlyOpen = openAt !== null;
+  const ids = await run.writer.unseenLiveIds(run.scope, run.startedAt, openAt);
   const result: LookupResult = { lookups: 0, mismatched: 0 };
   if (ids.length === 0) return result;
   run.options.log.info(`looking up ${ids.length} ${onlyOpen ? 'open' : 'unlisted'} sessions by id`);

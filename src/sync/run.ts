@@ -22,7 +22,7 @@ import { countLive, countRejected } from '../store/scope.js';
 import { openWarningsOf, saveWarnings } from '../store/warnings.js';
 import { localWriter } from '../store/writer.js';
 import { RunContext, type SyncOptions, type SyncProgress, type SyncWarning } from './context.js';
-import { lookUp } from './lookups.js';
+import { lookUp, openReference } from './lookups.js';
 import { fullScanReason, HEAD_OVERLAP_MS, headThreshold, nextRepair } from './plan.js';
 import { fullScan, headScan, type ScanResult } from './scan.js';
 import { fetchTranscripts, type TranscriptCounts } from './transcripts.js';
@@ -143,7 +143,7 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
     log.info(`full sync: ${found.fullScanReason}`);
     absorb(await fullScan(run, lockToken, db.name, found.threaded));
     found.threaded = true;
-    found.lookups += (await lookUp(run, false)).lookups;
+    found.lookups += (await lookUp(run, null)).lookups;
     if (run.scope !== '') await run.writer.pruneMembers(run.scope, run.runId);
     found.fullScanDone = true;
     found.headReread = false;
@@ -159,7 +159,7 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
       }
     }
     if (found.fullScanReason !== null) await readAll();
-    else found.lookups += (await lookUp(run, true)).lookups;
+    else found.lookups += (await lookUp(run, openReference([found.newest, bookmark?.newestCreatedAt ?? null], run.clock()))).lookups;
 
     // The completeness check: the API's count against what the store holds for the scope (plus
     // records the API lists that validation rejected), repaired at most once (plan.ts nextRepair).

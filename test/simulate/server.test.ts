@@ -410,6 +410,9 @@ describe('startSimulator options', () => {
     [{ port: 70_000 }, 'port'],
     [{ createEvery: -3 }, 'createEvery'],
     [{ retryAfterSeconds: Infinity }, 'retryAfterSeconds'],
+    [{ rateLimit: -1 }, 'rateLimit'],
+    [{ rateLimit: Number.NaN }, 'rateLimit'],
+    [{ stuckOpen: -1 }, 'stuckOpen'],
     [{ key: '' }, 'key'],
   ])('rejects %o, naming the option', async (options, name) => {
     await expect(startSimulator(options)).rejects.toThrow(`\`${name}\``);
