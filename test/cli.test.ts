@@ -95,4 +95,10 @@ describe('usage errors are one line, exit 2', () => {
       busy.close();
     }
   });
+
+  it('simulate checks --sessions against the limit the simulator itself has, with exit 2 and one line', async () => {
+    const result = await runCli(['simulate', '--sessions', '2000000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('anam-sync: error: --sessions must be a number from 0 to 1000000, not "2000000"\n');
+  });
 });

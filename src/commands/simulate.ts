@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { integer, number } from '../config.js';
-import { LIST_ORDERS, type ListOrder } from '../simulate/data.js';
+import { LIST_ORDERS, MAX_SESSIONS, type ListOrder } from '../simulate/data.js';
 import { runSimulate } from '../simulate/run.js';
 import { FAULT_KINDS, type FaultKind } from '../simulate/server.js';
 import type { CommandContext } from './context.js';
@@ -31,7 +31,7 @@ export async function simulateCommand({ argv, stdout, stderr }: CommandContext):
   const port = integer(argv.port, 0, '--port', 0, 65535);
   const simulator = await runSimulate(
     {
-      sessions: integer(argv.sessions, 250, '--sessions', 0, 10_000_000),
+      sessions: integer(argv.sessions, 250, '--sessions', 0, MAX_SESSIONS),
       seed: integer(argv.seed, 1, '--seed', 0, 2 ** 31 - 1),
       key,
       host,

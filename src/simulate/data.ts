@@ -65,7 +65,8 @@ export interface SessionStore {
 
 // The store
 
-const MAX_SESSIONS = 1_000_000;
+/** The most sessions a store generates: the `simulate --sessions` flag checks the same limit. */
+export const MAX_SESSIONS = 1_000_000;
 
 function checkStoreOptions(options: SessionStoreOptions): Required<SessionStoreOptions> {
   const { sessions, seed, invalidEvery = 0, days = 60 } = options;

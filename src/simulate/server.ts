@@ -12,7 +12,7 @@ import type { ApiSession, SessionFilters, SessionListResponse } from '../api/typ
 import { createTokenBucket, type TokenBucket } from './rate-limit.js';
 import { openStuckSessions } from './stuck-open.js';
 import { transcriptOf } from './transcripts.js';
-import { createSessionStore, LIST_ORDERS, type ListOrder, type SessionStore } from './data.js';
+import { createSessionStore, LIST_ORDERS, MAX_SESSIONS, type ListOrder, type SessionStore } from './data.js';
 import { createRandom, type Random } from './random.js';
 
 /** A failure the simulator can inject instead of a normal answer. */
@@ -192,7 +192,7 @@ function storeFrom(options: SimulatorOptions, seed: number): SessionStore {
     return options.store;
   }
   return createSessionStore({
-    sessions: integerOption('sessions', options.sessions ?? 250, 0, 1_000_000),
+    sessions: integerOption('sessions', options.sessions ?? 250, 0, MAX_SESSIONS),
     seed,
     invalidEvery: integerOption('invalidEvery', options.invalidEvery ?? 0, 0),
     days: integerOption('days', options.days ?? 60, 1, 3660),
