@@ -218,20 +218,16 @@ function conversationSection(report: Report): string {
     ['zero data retention', v.zeroRetention],
     ['not asked yet', v.notAsked],
   ] as const;
-  const rows = c.interruptionsByPersona.map((p) => ({
-    label: personaLabel(p.name),
-    value: p.rate ?? 0,
-    valueText: `${p.rate === null ? '–' : formatShare(p.rate)} of ${formatCount(p.personaMessages)}`,
+  // One bar per persona or model: the share of its persona messages that were interrupted.
+  const rateBar = (label: string, row: { rate: number | null; personaMessages: number; interruptions: number }) => ({
+    label,
+    value: row.rate ?? 0,
+    valueText: `${row.rate === null ? '–' : formatShare(row.rate)} of ${formatCount(row.personaMessages)}`,
     color: '#f97316',
-    title: `${personaLabel(p.name)}: ${formatCount(p.interruptions)} of ${formatCount(p.personaMessages)} persona messages interrupted`,
-  }));
-  const models = c.interruptionsByModel.map((m) => ({
-    label: modelLabel(m.model),
-    value: m.rate ?? 0,
-    valueText: `${m.rate === null ? '–' : formatShare(m.rate)} of ${formatCount(m.personaMessages)}`,
-    color: '#f97316',
-    title: `${modelLabel(m.model)}: ${formatCount(m.interruptions)} of ${formatCount(m.personaMessages)} persona messages interrupted`,
-  }));
+    title: `${label}: ${formatCount(row.interruptions)} of ${formatCount(row.personaMessages)} persona messages interrupted`,
+  });
+  const rows = c.interruptionsByPersona.map((p) => rateBar(personaLabel(p.name), p));
+  const models = c.interruptionsByModel.map((m) => rateBar(modelLabel(m.model), m));
   const share = c.speaking.userShare === null ? '–' : formatShare(c.speaking.userShare);
   const body = `<dl class="coverage">${coverage.map(([label, n]) => `<div><dt>${esc(label)}</dt><dd>${esc(formatCount(n))}</dd></div>`).join('')}</dl>
   <p class="sub">Messages per session: p50 ${esc(String(c.messagesPerSession.p50 ?? '–'))}, p90 ${esc(String(c.messagesPerSession.p90 ?? '–'))} ·
