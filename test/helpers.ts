@@ -4,12 +4,14 @@
  * redaction rule written out again independently of src/.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { expect } from 'vitest';
 
 /** The compiled CLI (built by test/global-setup.ts before any test runs). */
@@ -209,4 +211,25 @@ export function expectedTime(text: string | null | undefined): string | null {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new Error(`not a time: ${text}`);
   return new Date(ms).toISOString();
+}
+
+/**
+ * A new database at schema version `count`, as an older anam-sync left it: only the first `count`
+ * committed migrations applied (from a copy of migrations/ whose journal stops there), marked as ours.
+ */
+export function databaseAtVersion(path: string, count: number): Database.Database {
+  const folder = mkdtempSync(join(tmpdir(), 'anam-sync-migrations-'));
+  try {
+    cpSync(fileURLToPath(new URL('../migrations', import.meta.url)), folder, { recursive: true });
+    const journalPath = join(folder, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, count) }));
+    const db = new Database(path);
+    migrate(drizzle(db), { migrationsFolder: folder });
+    db.pragma('application_id = 0x414E5359');
+    db.pragma(`user_version = ${count}`);
+    return db;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

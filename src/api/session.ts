@@ -28,9 +28,13 @@ export interface SessionRow {
   updatedAt: string | null;
 }
 
-/** The outcome of reading one record: a row plus its full JSON (unknown fields kept), or a reason. */
+/**
+ * The outcome of reading one record: a row plus its full JSON (unknown fields kept), or a reason.
+ * `fromRow` says the row's columns give the JSON back (see {@link FIELD_ORDER}): the store then
+ * keeps the row alone; otherwise it keeps the JSON beside it.
+ */
 export type ParsedSession =
-  | { ok: true; row: SessionRow; json: string }
+  | { ok: true; row: SessionRow; json: string; fromRow: boolean }
   | { ok: false; reason: string; id: string | null; raw: string };
 
 const secretKeys = new Map<string, boolean>();
@@ -101,8 +105,32 @@ const STRING_FIELDS = [
   'organizationId',
 ] as const;
 const OBJECT_FIELDS = ['clientMetadata', 'personaConfig'] as const;
-/** Top-level fields the schema lists whose names look secret but are identifiers, not secrets. */
-const KNOWN_FIELDS = new Set<string>(['id', 'sessionLengthMs', ...TIME_FIELDS, ...STRING_FIELDS, ...OBJECT_FIELDS]);
+/**
+ * The record's fields in the order of the `sessions` columns that hold them (a test checks the two
+ * agree, and that the `session_current` view rebuilds the JSON in this order). The version JSON
+ * lists them in this order, then any field the schema lacks in the order the API sent it; key order
+ * in a JSON object carries no meaning, and one order for every record lets the row stand for it.
+ */
+export const FIELD_ORDER = [
+  'id',
+  'personaId',
+  'clientLabel',
+  'startTime',
+  'endTime',
+  'sessionLengthMs',
+  'exitStatus',
+  'engineHost',
+  'engineProtocol',
+  'engineVersion',
+  'clientMetadata',
+  'personaConfig',
+  'apiKeyId',
+  'organizationId',
+  'createdAt',
+  'updatedAt',
+] as const;
+/** Top-level fields the schema lists (whose names may look secret but are identifiers, not secrets). */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>(FIELD_ORDER);
 
 /**
  * Validates one record from the API. A record without a usable `id` or `createdAt`, or with a field
@@ -157,12 +185,19 @@ export function parseSession(input: unknown): ParsedSession {
     else personaConfig = redactedJson(value);
   }
 
-  // The version JSON keeps every field in the order the API sent it; the times are the canonical
-  // ones, and the two object fields reuse the text already made for their columns.
+  // The version JSON: the known fields in FIELD_ORDER, then the others as sent. The times are the
+  // canonical ones, and the two object fields reuse the text already made for their columns.
   let json = '{';
-  for (const key of Object.keys(raw)) {
+  let fromRow = true;
+  const add = (key: string, text: string): void => {
+    json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
+  };
+  for (const key of FIELD_ORDER) {
     const value = raw[key];
-    if (value === undefined) continue;
+    if (value === undefined) {
+      fromRow = false; // left out, which a NULL column cannot tell from null
+      continue;
+    }
     let text: string;
     if (key === 'startTime' && startTime !== null) text = quoted(startTime);
     else if (key === 'endTime' && endTime !== null) text = quoted(endTime);
@@ -170,14 +205,21 @@ export function parseSession(input: unknown): ParsedSession {
     else if (key === 'updatedAt' && updatedAt !== null) text = quoted(updatedAt);
     else if (key === 'clientMetadata' && clientMetadata !== null) text = clientMetadata;
     else if (key === 'personaConfig' && personaConfig !== null) text = personaConfig;
-    else text = redactedJson(value, undefined, !KNOWN_FIELDS.has(key) && isSecretKey(key));
-    json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
+    else text = JSON.stringify(value);
+    add(key, text);
+  }
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
+    if (value === undefined || KNOWN_FIELDS.has(key)) continue;
+    fromRow = false; // a field the schema has no column for
+    add(key, redactedJson(value, undefined, isSecretKey(key)));
   }
   json += '}';
 
   return {
     ok: true,
     json,
+    fromRow,
     row: {
       id,
       personaId: (raw.personaId as string | null | undefined) ?? null,

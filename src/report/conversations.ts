@@ -5,6 +5,7 @@
  * in `transcripts`, never the messages themselves.
  */
 import type { Db } from '../store/db.js';
+import { LIVE_SESSIONS } from './live-sessions.js';
 
 /** What the section shows; also its part of `report --json`. */
 export interface Conversations {
@@ -23,14 +24,21 @@ export interface Conversations {
 const TOP = 10;
 
 /**
- * The section for the live sessions that `where` (over `sessions_flat`, with `params`) selects.
+ * The section for the live sessions that `where` (over the `sessions_flat` columns of
+ * {@link LIVE_SESSIONS}, with `params`) selects.
  * Call inside the report's read transaction.
  */
 export function conversations(db: Db, where: string, params: Record<string, string | number>): Conversations {
   // The report's filters name sessions_flat columns; transcripts has columns of the same names,
   // so the filtered sessions are picked first and joined after.
-  const picked = `(SELECT id, persona_name, llm_model FROM sessions_flat WHERE ${where} AND is_active = 0) f
+  const picked = `(SELECT id, persona_name, llm_model FROM ${LIVE_SESSIONS} WHERE ${where} AND is_active = 0) f
     LEFT JOIN transcripts t ON t.session_id = f.id`;
+  // Without a single transcript (no `sync --transcripts` yet) every ended session is "not asked":
+  // counted from the index alone, without joining each of them to an empty table.
+  if (db.prepare('SELECT EXISTS (SELECT 1 FROM transcripts)').pluck().get() === 0) {
+    const ended = db.prepare(`SELECT count(*) FROM ${LIVE_SESSIONS} WHERE ${where} AND is_active = 0`).pluck().get(params) as number;
+    return withoutTranscripts({ ended, stored: 0, disabled: 0, missing: 0, expired: 0, zeroRetention: 0, notAsked: ended });
+  }
   const coverage = db
     .prepare(
       `SELECT count(*) AS ended,
@@ -41,6 +49,10 @@ export function conversations(db: Db, where: string, params: Record<string, stri
        FROM ${picked}`,
     )
     .get(params) as Conversations['coverage'] & { userS: number; personaS: number };
+  if (coverage.stored === 0) {
+    const { userS: _, personaS: __, ...counts } = coverage;
+    return withoutTranscripts(counts);
+  }
   const messages = db
     .prepare(
       `WITH stored AS (
@@ -80,5 +92,16 @@ export function conversations(db: Db, where: string, params: Record<string, stri
     },
     interruptionsByPersona: interruptions('persona_name').map(({ label, ...row }) => ({ name: label, ...row })),
     interruptionsByModel: interruptions('llm_model').map(({ label, ...row }) => ({ model: label, ...row })),
+  };
+}
+
+/** The section when none of the report's sessions has a stored transcript. */
+function withoutTranscripts(coverage: Conversations['coverage']): Conversations {
+  return {
+    coverage,
+    messagesPerSession: { count: 0, p50: null, p90: null },
+    speaking: { userS: 0, personaS: 0, userShare: null },
+    interruptionsByPersona: [],
+    interruptionsByModel: [],
   };
 }

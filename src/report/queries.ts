@@ -1,9 +1,11 @@
 /**
- * The numbers of `report`, computed in SQL over the `sessions_flat` view (live sessions only) inside
- * one read transaction, so every section describes the same snapshot even while a sync writes.
+ * The numbers of `report`, computed in SQL over the live sessions ({@link LIVE_SESSIONS}, the
+ * columns of `sessions_flat` it needs) inside one read transaction, so every section describes the
+ * same snapshot even while a sync writes.
  */
 import type { Db } from '../store/db.js';
 import { conversations, type Conversations } from './conversations.js';
+import { LIVE_SESSIONS } from './live-sessions.js';
 import type { ReportFilters } from './options.js';
 
 /** The longest range shown per day, and per week; longer ones are shown per month. */
@@ -99,14 +101,16 @@ export function nearestRank(p: number, n: number): number {
 /** Computes the whole report from the database in one read transaction. */
 export function buildReport(db: Db, filters: ReportFilters, context: ReportContext): Report {
   const { where, params } = filterClause(filters);
-  // Every row holds its JSON, so each pass over `sessions` reads the whole file (0.25 s at 200k
-  // sessions): the sections share passes where one grouping answers several of them.
+  // The passes read indexes (see live-sessions.ts); one grouping by persona, model and exit status
+  // answers the totals, exit statuses, personas and models, and the timeline is summed per day.
   const read = db.transaction((): Report => {
-    const byStatus = exitStatusGroups(db, where, params);
-    const personas = topPersonas(db, where, params);
-    const models = topModels(db, where, params);
-    const totals = totalsOf(byStatus, personas.groups, models.groups);
-    const periodRange = rangeOf(db, filters, where, params);
+    const groups = sessionGroups(db, where, params);
+    const byStatus = exitStatusGroups(groups);
+    const personas = topPersonas(groups);
+    const models = topModels(groups);
+    const starts = startsOf(db, where, params);
+    const totals = totalsOf(byStatus, starts, personas.groups, models.groups);
+    const periodRange = rangeOf(filters, starts);
     const aggregation = periodRange === null ? 'day' : aggregationFor(periodRange);
     return {
       database: context.database,
@@ -145,6 +149,81 @@ function filterClause(filters: ReportFilters): { where: string; params: Params }
   return { where: conditions.length === 0 ? '1' : conditions.join(' AND '), params };
 }
 
+/**
+ * The live sessions of one persona, model and exit status: the totals, exit statuses, personas and
+ * models are sums over these (a few hundred groups, whatever the number of sessions).
+ */
+interface SessionGroup {
+  personaId: string | null;
+  name: string | null;
+  type: string | null;
+  model: string | null;
+  status: string | null;
+  sessions: number;
+  active: number;
+  /** Sum of the durations (seconds) of the sessions that have one, and how many have one. */
+  durationSum: number | null;
+  durations: number;
+}
+
+function sessionGroups(db: Db, where: string, params: Params): SessionGroup[] {
+  // Grouped in the index's own order (persona, name, type, model, exit status): no sort.
+  return db
+    .prepare(
+      `SELECT persona_id AS personaId, persona_name AS name, persona_type AS type, llm_model AS model, exit_status AS status,
+         count(*) AS sessions, coalesce(sum(is_active), 0) AS active,
+         sum(duration_s) AS durationSum, count(duration_s) AS durations
+       FROM ${LIVE_SESSIONS} WHERE ${where}
+       GROUP BY persona_id, persona_name, persona_type, llm_model, exit_status`,
+    )
+    .all(params) as SessionGroup[];
+}
+
+/** Sums of {@link SessionGroup} fields over the groups that share a key. */
+interface Sums {
+  sessions: number;
+  active: number;
+  durationSum: number | null;
+  durations: number;
+  /** The smallest persona type of the groups (as SQL's min(): nulls aside). */
+  type: string | null;
+}
+
+/** The groups summed per `keyOf` (a JSON text of the key's values), in first-seen order. */
+function sumBy<K>(groups: readonly SessionGroup[], keyOf: (group: SessionGroup) => K): Array<{ key: K; sums: Sums }> {
+  const byKey = new Map<string, { key: K; sums: Sums }>();
+  for (const group of groups) {
+    const key = keyOf(group);
+    const text = JSON.stringify(key);
+    let entry = byKey.get(text);
+    if (entry === undefined) {
+      entry = { key, sums: { sessions: 0, active: 0, durationSum: null, durations: 0, type: null } };
+      byKey.set(text, entry);
+    }
+    const sums = entry.sums;
+    sums.sessions += group.sessions;
+    sums.active += group.active;
+    if (group.durationSum !== null) sums.durationSum = (sums.durationSum ?? 0) + group.durationSum;
+    sums.durations += group.durations;
+    if (group.type !== null && (sums.type === null || compareSql(group.type, sums.type) < 0)) sums.type = group.type;
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * SQLite's order for ORDER BY on these values: NULL first, then numbers, then text by its UTF-8 bytes
+ * (a JSON field such as a persona name may hold a number).
+ */
+function compareSql(a: unknown, b: unknown): number {
+  const rank = (value: unknown): number => (value === null ? 0 : typeof value === 'number' ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return 0;
+}
+
+const meanOf = (sums: Sums): number | null => (sums.durations === 0 || sums.durationSum === null ? null : sums.durationSum / sums.durations);
+
 /** One exit status's sessions: the report's totals are sums over these. */
 interface StatusGroup {
   status: string | null;
@@ -152,35 +231,29 @@ interface StatusGroup {
   active: number;
   totalDurationS: number | null;
   meanDurationS: number | null;
-  firstStart: string | null;
-  lastStart: string | null;
 }
 
-function exitStatusGroups(db: Db, where: string, params: Params): StatusGroup[] {
-  return db
-    .prepare(
-      `SELECT exit_status AS status, count(*) AS sessions, coalesce(sum(is_active), 0) AS active,
-         sum(duration_s) AS totalDurationS, avg(duration_s) AS meanDurationS,
-         min(start_time) AS firstStart, max(start_time) AS lastStart
-       FROM sessions_flat WHERE ${where}
-       GROUP BY exit_status
-       ORDER BY sessions DESC, status`,
-    )
-    .all(params) as StatusGroup[];
+/** Per exit status, most sessions first (then by status, as SQL orders them). */
+function exitStatusGroups(groups: readonly SessionGroup[]): StatusGroup[] {
+  return sumBy(groups, (group) => group.status)
+    .map(({ key, sums }) => ({
+      status: key,
+      sessions: sums.sessions,
+      active: sums.active,
+      totalDurationS: sums.durationSum,
+      meanDurationS: meanOf(sums),
+    }))
+    .sort((a, b) => b.sessions - a.sessions || compareSql(a.status, b.status));
 }
 
-function totalsOf(byStatus: readonly StatusGroup[], personas: number, models: number): Report['totals'] {
+function totalsOf(byStatus: readonly StatusGroup[], starts: Starts, personas: number, models: number): Report['totals'] {
   let sessions = 0;
   let active = 0;
   let totalDurationS = 0;
-  let firstStart: string | null = null;
-  let lastStart: string | null = null;
   for (const group of byStatus) {
     sessions += group.sessions;
     active += group.active;
     totalDurationS += group.totalDurationS ?? 0;
-    if (group.firstStart !== null && (firstStart === null || group.firstStart < firstStart)) firstStart = group.firstStart;
-    if (group.lastStart !== null && (lastStart === null || group.lastStart > lastStart)) lastStart = group.lastStart;
   }
   return {
     sessions,
@@ -190,22 +263,35 @@ function totalsOf(byStatus: readonly StatusGroup[], personas: number, models: nu
     personas,
     models,
     totalDurationS: round3(totalDurationS),
-    firstStart,
-    lastStart,
+    firstStart: starts.first,
+    lastStart: starts.last,
   };
+}
+
+/** The first and last start time of the sessions the filters select. */
+interface Starts {
+  first: string | null;
+  last: string | null;
+}
+
+function startsOf(db: Db, where: string, params: Params): Starts {
+  // Two statements: a lone min() or max() walks the start-time index from one end and stops at the
+  // first live session; both at once would read every row.
+  const bound = (fn: 'min' | 'max'): string | null =>
+    db
+      .prepare(`SELECT ${fn}(start_time) FROM sessions INDEXED BY sessions_start_time WHERE deleted_at IS NULL AND ${where}`)
+      .pluck()
+      .get(params) as string | null;
+  return { first: bound('min'), last: bound('max') };
 }
 
 /**
  * The days the timeline shows: from `--from`'s day (or the first session's) to `--to`'s last day (or
  * the last session's).
  */
-function rangeOf(db: Db, filters: ReportFilters, where: string, params: Params): Report['periodRange'] {
-  // Two statements: SQLite reads a lone min() or max() from the per-day index, both at once from every row.
-  const bound = (fn: 'min' | 'max'): string | null =>
-    db.prepare(`SELECT ${fn}(start_date) FROM sessions_flat WHERE ${where}`).pluck().get(params) as string | null;
-  const data = { first: filters.from !== null ? null : bound('min'), last: filters.to !== null ? null : bound('max') };
-  const first = filters.from !== null ? filters.from.slice(0, 10) : data.first;
-  const last = filters.to !== null ? new Date(Date.parse(filters.to) - 1).toISOString().slice(0, 10) : data.last;
+function rangeOf(filters: ReportFilters, starts: Starts): Report['periodRange'] {
+  const first = filters.from !== null ? filters.from.slice(0, 10) : (starts.first?.slice(0, 10) ?? null);
+  const last = filters.to !== null ? new Date(Date.parse(filters.to) - 1).toISOString().slice(0, 10) : (starts.last?.slice(0, 10) ?? null);
   if (first === null || last === null || first > last) return null;
   return { from: first, to: last };
 }
@@ -240,17 +326,27 @@ const PERIOD_SQL: Record<Aggregation, string> = {
 };
 
 function periods(db: Db, where: string, params: Params, range: { from: string; to: string }, aggregation: Aggregation): Report['periods'] {
-  const rows = db
+  // Summed per day in the per-day index's order (it holds the exit status and length too), then
+  // per week or month here.
+  const days = db
     .prepare(
-      `SELECT ${PERIOD_SQL[aggregation]} AS period, count(*) AS sessions,
-         coalesce(sum(exit_status = 'ERROR'), 0) AS errors,
-         avg(duration_s) AS meanDurationS
-       FROM sessions_flat
-       WHERE ${where} AND start_date >= @dayFrom AND start_date <= @dayTo
-       GROUP BY period`,
+      `SELECT substr(start_time, 1, 10) AS day, count(*) AS sessions, coalesce(sum(exit_status = 'ERROR'), 0) AS errors,
+         sum(session_length_ms / 1000.0) AS durationSum, count(session_length_ms) AS durations
+       FROM sessions INDEXED BY sessions_live_start_day
+       WHERE deleted_at IS NULL AND ${where} AND substr(start_time, 1, 10) >= @dayFrom AND substr(start_time, 1, 10) <= @dayTo
+       GROUP BY substr(start_time, 1, 10)`,
     )
-    .all({ ...params, dayFrom: range.from, dayTo: range.to }) as Array<{ period: string; sessions: number; errors: number; meanDurationS: number | null }>;
-  const byPeriod = new Map(rows.map((row) => [row.period, row]));
+    .all({ ...params, dayFrom: range.from, dayTo: range.to }) as Array<{ day: string; sessions: number; errors: number; durationSum: number | null; durations: number }>;
+  const byPeriod = new Map<string, { sessions: number; errors: number; durationSum: number; durations: number }>();
+  for (const day of days) {
+    const start = periodStart(day.day, aggregation);
+    const period = byPeriod.get(start) ?? { sessions: 0, errors: 0, durationSum: 0, durations: 0 };
+    period.sessions += day.sessions;
+    period.errors += day.errors;
+    period.durationSum += day.durationSum ?? 0;
+    period.durations += day.durations;
+    byPeriod.set(start, period);
+  }
   const out: Report['periods'] = [];
   for (let start = periodStart(range.from, aggregation); start <= range.to; start = nextPeriod(start, aggregation)) {
     const row = byPeriod.get(start);
@@ -260,7 +356,7 @@ function periods(db: Db, where: string, params: Params, range: { from: string; t
       to: earlier(end, range.to),
       sessions: row?.sessions ?? 0,
       errors: row?.errors ?? 0,
-      meanDurationS: row ? roundOrNull(row.meanDurationS) : null,
+      meanDurationS: row === undefined || row.durations === 0 ? null : round3(row.durationSum / row.durations),
     });
   }
   return out;
@@ -270,7 +366,7 @@ function durations(db: Db, where: string, params: Params): Report['durations'] {
   // One pass reads the lengths; sorting them here takes milliseconds, where SQLite's window
   // functions (row_number() over the sorted lengths) took 0.8 s of a report at 200k sessions.
   const lengths = Float64Array.from(
-    db.prepare(`SELECT duration_s FROM sessions_flat WHERE ${where} AND duration_s IS NOT NULL`).pluck().all(params) as number[],
+    db.prepare(`SELECT duration_s FROM ${LIVE_SESSIONS} WHERE ${where} AND duration_s IS NOT NULL`).pluck().all(params) as number[],
   ).sort();
   const n = lengths.length;
   // Nearest rank: the smallest length with at least p% of the lengths at or below it.
@@ -315,43 +411,37 @@ function exitStatuses(byStatus: readonly StatusGroup[]): Report['exitStatuses'] 
   }));
 }
 
-/** The top rows, and how many groups there are in all (window counts over the groups: no second pass). */
-function topPersonas(db: Db, where: string, params: Params): { top: Report['topPersonas']; groups: number } {
-  const rows = db
-    .prepare(
-      `SELECT persona_id AS personaId, persona_name AS name, min(persona_type) AS type, count(*) AS sessions,
-         count(*) * 1.0 / sum(count(*)) OVER () AS share,
-         coalesce(sum(duration_s), 0) AS totalDurationS,
-         count(*) OVER () AS groups
-       FROM sessions_flat WHERE ${where}
-       GROUP BY persona_id, persona_name
-       ORDER BY sessions DESC, name, personaId
-       LIMIT ${TOP_N}`,
-    )
-    .all(params) as Array<Report['topPersonas'][number] & { groups: number }>;
+/** The top rows (most sessions first, then by name and id), and how many personas there are in all. */
+function topPersonas(groups: readonly SessionGroup[]): { top: Report['topPersonas']; groups: number } {
+  const total = groups.reduce((sum, group) => sum + group.sessions, 0);
+  const personas = sumBy(groups, (group) => [group.personaId, group.name] as const).sort(
+    (a, b) => b.sums.sessions - a.sums.sessions || compareSql(a.key[1], b.key[1]) || compareSql(a.key[0], b.key[0]),
+  );
   return {
-    top: rows.map(({ groups: _, ...row }) => ({ ...row, share: round4(row.share), totalDurationS: round3(row.totalDurationS) })),
-    groups: rows[0]?.groups ?? 0,
+    top: personas.slice(0, TOP_N).map(({ key: [personaId, name], sums }) => ({
+      personaId,
+      name,
+      type: sums.type,
+      sessions: sums.sessions,
+      share: round4(sums.sessions / total),
+      totalDurationS: round3(sums.durationSum ?? 0),
+    })),
+    groups: personas.length,
   };
 }
 
-/** The top rows, and how many distinct models there are (a null model is not one). */
-function topModels(db: Db, where: string, params: Params): { top: Report['topModels']; groups: number } {
-  const rows = db
-    .prepare(
-      `SELECT llm_model AS model, count(*) AS sessions,
-         count(*) * 1.0 / sum(count(*)) OVER () AS share,
-         avg(duration_s) AS meanDurationS,
-         count(llm_model) OVER () AS groups
-       FROM sessions_flat WHERE ${where}
-       GROUP BY llm_model
-       ORDER BY sessions DESC, model
-       LIMIT ${TOP_N}`,
-    )
-    .all(params) as Array<Report['topModels'][number] & { groups: number }>;
+/** The top rows (most sessions first, then by model), and how many distinct models there are (a null model is not one). */
+function topModels(groups: readonly SessionGroup[]): { top: Report['topModels']; groups: number } {
+  const total = groups.reduce((sum, group) => sum + group.sessions, 0);
+  const models = sumBy(groups, (group) => group.model).sort((a, b) => b.sums.sessions - a.sums.sessions || compareSql(a.key, b.key));
   return {
-    top: rows.map(({ groups: _, ...row }) => ({ ...row, share: round4(row.share), meanDurationS: roundOrNull(row.meanDurationS) })),
-    groups: rows[0]?.groups ?? 0,
+    top: models.slice(0, TOP_N).map(({ key, sums }) => ({
+      model: key,
+      sessions: sums.sessions,
+      share: round4(sums.sessions / total),
+      meanDurationS: roundOrNull(meanOf(sums)),
+    })),
+    groups: models.filter((model) => model.key !== null).length,
   };
 }
 

@@ -39,18 +39,25 @@ export const sessions = sqliteTable(
     index('sessions_deleted_at').on(t.deletedAt),
     // The analysts' questions: time ranges, one persona or API key over time, what changed lately.
     // The expression indexes (per day, persona name, model) and the `sessions_flat` view are written
-    // by hand in migrations/0002_sessions_flat_view.sql: a migration that rebuilds this table must
-    // create them again.
+    // by hand in migrations/0002_sessions_flat_view.sql, the report's covering index in
+    // migrations/0008: a migration that rebuilds this table must create them again.
     index('sessions_start_time').on(t.startTime),
     index('sessions_persona_start').on(t.personaId, t.startTime),
     index('sessions_api_key_start').on(t.apiKeyId, t.startTime),
     index('sessions_updated_at').on(t.updatedAt),
+    // What changed since an export's bookmark (`export --since-last`, `--dataset`): without it,
+    // finding 100 changed rows read every row's last_synced_at.
+    index('sessions_last_synced_at').on(t.lastSyncedAt),
   ],
 );
 
 /**
- * Every distinct version of a session seen, as the JSON stored after validation and redaction
- * (unknown fields included). `updated_at` is '' when the API sent null, so the key stays unique.
+ * The versions of a session that its row no longer holds, as the JSON stored after validation and
+ * redaction (unknown fields included): the ones a newer version superseded, and older ones a lagging
+ * copy of the API served. The current version is the `sessions` row itself (with the
+ * `session_current_raw` JSON where the row cannot give it back); the `session_history` view lists
+ * every version, current ones included. `updated_at` is '' when the API sent null, so the key stays
+ * unique.
  */
 export const sessionVersions = sqliteTable(
   'session_versions',
@@ -62,6 +69,16 @@ export const sessionVersions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.id, t.updatedAt] })],
 );
+
+/**
+ * The current version's JSON of a session whose row cannot give it back: the API sent a field the
+ * schema has no column for, or left a field out (a NULL column cannot tell that from null). Most
+ * sessions have no row here; the `session_current` view rebuilds their JSON from the row.
+ */
+export const sessionCurrentRaw = sqliteTable('session_current_raw', {
+  id: text('id').primaryKey(),
+  json: text('json').notNull(),
+});
 
 /** One row per run of `sync`, with its scope and the counters of its summary. */
 export const syncRuns = sqliteTable('sync_runs', {

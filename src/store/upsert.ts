@@ -34,7 +34,12 @@ export function addCounts(a: WriteCounts, b: WriteCounts): void {
   a.rejected += b.rejected;
 }
 
-type Verdict = 'update' | 'unchanged' | 'stale';
+/**
+ * What a version is to the stored row: `newer` (a later `updatedAt`: the row's version becomes
+ * history), `revised` (the same `updatedAt`, other content: the row is rewritten in place, as one
+ * version per key is kept), `unchanged`, or `stale` (older: kept as history only).
+ */
+type Verdict = 'newer' | 'revised' | 'unchanged' | 'stale';
 
 /** Options of a {@link SessionWriter}. */
 export interface SessionWriterOptions {
@@ -48,10 +53,13 @@ export class SessionWriter {
   readonly #checkFence: () => void;
   readonly #member: Statement;
   readonly #pruneMembers: Statement;
-  readonly #verdict: Statement<{ id: string; updated_at: string | null; json: string }, Verdict>;
+  readonly #verdict: Statement<unknown[], Verdict>;
   readonly #insert: Statement;
   readonly #update: Statement;
-  readonly #version: Statement;
+  readonly #archive: Statement;
+  readonly #dropVersion: Statement;
+  readonly #setRaw: Statement;
+  readonly #dropRaw: Statement;
   readonly #staleVersion: Statement;
   readonly #reject: Statement;
   readonly #markDeleted: Statement;
@@ -74,23 +82,25 @@ export class SessionWriter {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)');
     // One statement per page, not per session.
     this.#markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) SELECT value FROM json_each(?)');
-    // The upsert rule, decided by SQLite against the stored row and its current version's JSON.
+    const fed = FED_COLUMNS.map((column) => column.name);
+    // The upsert rule, decided by SQLite against the stored row. Its version is the row itself (plus
+    // the raw JSON when the row cannot give it back), so "unchanged" is every fed column equal.
+    // Positional parameters: the new updatedAt four times, its raw JSON (or null), the id, the columns.
     this.#verdict = db
-      .prepare<{ id: string; updated_at: string | null; json: string }, Verdict>(
+      .prepare<unknown[], Verdict>(
         `SELECT CASE
-           WHEN @updated_at IS NULL AND s.updated_at IS NOT NULL THEN 'stale'
-           WHEN s.updated_at IS NULL AND @updated_at IS NOT NULL THEN 'update'
-           WHEN @updated_at > s.updated_at THEN 'update'
-           WHEN @updated_at < s.updated_at THEN 'stale'
-           WHEN v.json IS @json AND s.deleted_at IS NULL THEN 'unchanged'
-           ELSE 'update'
+           WHEN ? IS NULL AND s.updated_at IS NOT NULL THEN 'stale'
+           WHEN s.updated_at IS NULL AND ? IS NOT NULL THEN 'newer'
+           WHEN ? > s.updated_at THEN 'newer'
+           WHEN ? < s.updated_at THEN 'stale'
+           WHEN s.deleted_at IS NULL AND r.json IS ? AND ${fed.map((name) => `s.${name} IS ?`).join(' AND ')} THEN 'unchanged'
+           ELSE 'revised'
          END
          FROM sessions s
-         LEFT JOIN session_versions v ON v.id = s.id AND v.updated_at = coalesce(s.updated_at, '')
-         WHERE s.id = @id`,
+         LEFT JOIN session_current_raw r ON r.id = s.id
+         WHERE s.id = ?`,
       )
       .pluck();
-    const fed = FED_COLUMNS.map((column) => column.name);
     // Tried first: on a new session it is the only statement needed; on a known one it does nothing.
     this.#insert = db.prepare(
       `INSERT INTO sessions (id, ${fed.join(', ')}, first_synced_at, last_synced_at, deleted_at)
@@ -101,11 +111,18 @@ export class SessionWriter {
     this.#update = db.prepare(
       `UPDATE sessions SET ${fed.map((name) => `${name} = ?`).join(', ')}, last_synced_at = ?, deleted_at = NULL WHERE id = ?`,
     );
-    this.#version = db.prepare(
-      `INSERT INTO session_versions (id, updated_at, json, first_seen_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id, updated_at) DO UPDATE SET json = excluded.json, first_seen_at = excluded.first_seen_at
-       WHERE json IS NOT excluded.json`,
+    // Before a newer version replaces the row: the row's version becomes history (the view gives
+    // its JSON; it lists nothing when session_versions already holds that key).
+    this.#archive = db.prepare(
+      `INSERT INTO session_versions (id, updated_at, json, first_seen_at)
+       SELECT id, updated_at, json, first_seen_at FROM session_current WHERE id = ?`,
     );
+    // The row holds the version of its key from now on: no copy of that key stays in the history.
+    this.#dropVersion = db.prepare(`DELETE FROM session_versions WHERE id = ? AND updated_at = ?`);
+    this.#setRaw = db.prepare(
+      `INSERT INTO session_current_raw (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json`,
+    );
+    this.#dropRaw = db.prepare(`DELETE FROM session_current_raw WHERE id = ?`);
     // An older version from a lagging replica is history worth keeping, but never the current row.
     this.#staleVersion = db.prepare(
       `INSERT INTO session_versions (id, updated_at, json, first_seen_at) VALUES (?, ?, ?, ?)
@@ -165,7 +182,7 @@ export class SessionWriter {
         continue;
       }
       // Only sessions stored before this run can be unlisted; new ones need no marking.
-      if (!this.#apply(record.row, record.json, now, counts)) ids.push(record.row.id);
+      if (!this.#apply(record, now, counts)) ids.push(record.row.id);
     }
     if (ids.length > 0) this.#markSeen.run(JSON.stringify(ids));
     return counts;
@@ -183,19 +200,26 @@ export class SessionWriter {
   }
 
   /** Applies the upsert rule to one session; true when it was new. */
-  #apply(row: SessionRow, json: string, now: string, counts: WriteCounts): boolean {
+  #apply(record: StoredSession, now: string, counts: WriteCounts): boolean {
+    const { row, json } = record;
     const versionKey = row.updatedAt ?? '';
+    const raw = record.fromRow ? null : json;
     // Positional parameters: binding 19 named ones per row costs more than the insert itself.
     const values = columnValues(row);
     if (this.#insert.run(row.id, ...values, now, now).changes > 0) {
-      this.#version.run(row.id, versionKey, json, now);
+      if (raw !== null) this.#setRaw.run(row.id, raw);
       counts.inserted++;
       return true;
     }
-    switch (this.#verdict.get({ id: row.id, updated_at: row.updatedAt, json })) {
-      case 'update':
-        this.#update.run(...values, now, row.id);
-        this.#version.run(row.id, versionKey, json, now);
+    const updatedAt = row.updatedAt;
+    switch (this.#verdict.get(updatedAt, updatedAt, updatedAt, updatedAt, raw, ...values, row.id)) {
+      case 'newer':
+        this.#archive.run(row.id);
+        this.#replace(row.id, versionKey, values, raw, now);
+        counts.updated++;
+        break;
+      case 'revised':
+        this.#replace(row.id, versionKey, values, raw, now);
         counts.updated++;
         break;
       case 'stale':
@@ -210,6 +234,14 @@ export class SessionWriter {
     return false;
   }
 
+  /** Makes the row hold this version (and its raw JSON, when the row cannot give it back). */
+  #replace(id: string, versionKey: string, values: unknown[], raw: string | null, now: string): void {
+    this.#dropVersion.run(id, versionKey);
+    this.#update.run(...values, now, id);
+    if (raw === null) this.#dropRaw.run(id);
+    else this.#setRaw.run(id, raw);
+  }
+
   /** Forgets which ids were read (before a new full scan). */
   resetSeen(): void {
     this.#db.exec('DELETE FROM temp.seen');
@@ -221,6 +253,9 @@ export class SessionWriter {
  * defines them: the statements above and {@link columnValues} are built from this one list, so a
  * column added or moved in the schema cannot be bound to the wrong value.
  */
+/** An accepted record, as the writer receives it. */
+type StoredSession = Extract<ParsedSession, { ok: true }>;
+
 const FED_COLUMNS = Object.entries(getTableColumns(sessions))
   .filter(([key]) => !['id', 'firstSyncedAt', 'lastSyncedAt', 'deletedAt'].includes(key))
   .map(([key, column]) => ({ key: key as keyof SessionRow, name: column.name }));

@@ -194,7 +194,7 @@ describe('a full sync of 2,500 sessions through an API that fails 15% of the tim
     const db = openSqlite(dbPath);
     try {
       const versions = new Map(
-        (db.prepare('SELECT id, json FROM session_versions').all() as { id: string; json: string }[]).map((v) => [v.id, JSON.parse(v.json)]),
+        (db.prepare('SELECT id, json FROM session_history').all() as { id: string; json: string }[]).map((v) => [v.id, JSON.parse(v.json)]),
       );
       expect(versions.size).toBe(2500);
       const withRegion = sim.store.all().filter((s) => s.region !== undefined);
@@ -207,12 +207,12 @@ describe('a full sync of 2,500 sessions through an API that fails 15% of the tim
 
   it('changes nothing on a second full run over the same data', async () => {
     const rowsBefore = readRows(dbPath);
-    const versionsBefore = count(dbPath, 'session_versions');
+    const versionsBefore = count(dbPath, 'session_history');
     const second = await runCli([...args(100), '--full'], { env: { ANAM_API_KEY: KEY } });
     expect(second.code, second.stderr).toBe(0);
     expect(summaryOf(second)).toMatchObject({ status: 'succeeded', mode: 'full', inserted: 0, updated: 0, unchanged: 2500, stale: 0, deleted: 0 });
     expect(readRows(dbPath)).toEqual(rowsBefore);
-    expect(count(dbPath, 'session_versions')).toBe(versionsBefore);
+    expect(count(dbPath, 'session_history')).toBe(versionsBefore);
   });
 });
 

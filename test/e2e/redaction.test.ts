@@ -31,7 +31,7 @@ describe('redaction in the database', () => {
       expect(maxTokensOf(row.persona_config)).toBe(sent.maxTokens);
       if (sent.secret_iv !== undefined) expect(row.persona_config).not.toContain(sent.secret_iv);
     }
-    for (const { json } of query<{ json: string }>(db, 'SELECT json FROM session_versions')) {
+    for (const { json } of query<{ json: string }>(db, 'SELECT json FROM session_history')) {
       expect(typeof maxTokensOf(JSON.stringify((JSON.parse(json) as { personaConfig: unknown }).personaConfig))).not.toBe('string');
     }
   });
@@ -45,12 +45,12 @@ describe('redaction in the database', () => {
     const conn = new Database(db);
     conn.exec(`UPDATE sessions SET persona_config = replace(replace(replace(persona_config,
                  '"maxTokens":1024', '"maxTokens":"[REDACTED]"'), '"maxTokens":2048', '"maxTokens":"[REDACTED]"'), '"maxTokens":4096', '"maxTokens":"[REDACTED]"');
-               UPDATE session_versions SET json = replace(replace(replace(json,
+               UPDATE session_current_raw SET json = replace(replace(replace(json,
                  '"maxTokens":1024', '"maxTokens":"[REDACTED]"'), '"maxTokens":2048', '"maxTokens":"[REDACTED]"'), '"maxTokens":4096', '"maxTokens":"[REDACTED]"');`);
     conn.close();
     const damaged = () =>
       query<{ n: number }>(db, `SELECT (SELECT count(*) FROM sessions WHERE persona_config LIKE '%"maxTokens":"[REDACTED]"%')
-        + (SELECT count(*) FROM session_versions WHERE json LIKE '%"maxTokens":"[REDACTED]"%') AS n`)[0]!.n;
+        + (SELECT count(*) FROM session_history WHERE json LIKE '%"maxTokens":"[REDACTED]"%') AS n`)[0]!.n;
     expect(damaged()).toBeGreaterThan(100);
 
     const { result, summary } = await sync('--full');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/queries.js';
 import { openSqlite, runCli, tempFolder } from '../helpers.js';
 import { copyDatabase, syncedDatabase, type SyncedDb } from './fixture.js';
 
@@ -313,6 +314,36 @@ describe('report --json', () => {
   });
 });
 
+describe('report reads indexes, not the rows', () => {
+  it('every statement reads sessions through a named index, and groups without sorting the rows', () => {
+    const db = openSqlite(data.path);
+    try {
+      // The statements the report prepares, recorded as it runs (the database is the real one).
+      const statements: string[] = [];
+      const prepare = db.prepare.bind(db);
+      db.prepare = ((sql: string) => {
+        statements.push(sql);
+        return prepare(sql);
+      }) as typeof db.prepare;
+      for (const filters of [{ from: null, to: null, personaId: null }, { from: '2026-04-01T00:00:00.000Z', to: null, personaId: 'p' }]) {
+        buildReport(db, filters, { database: data.path, now: new Date() });
+      }
+      db.prepare = prepare;
+      expect(statements.length).toBeGreaterThan(5);
+      for (const sql of statements) {
+        const names = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((match) => [match[1]!, 'x']));
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(names) as Array<{ detail: string }>).map((step) => step.detail);
+        for (const step of plan.filter((detail) => /\bsessions\b/.test(detail))) {
+          expect(step, sql).toMatch(/USING (COVERING )?INDEX (sessions_live_report|sessions_live_start_day|sessions_start_time)\b/);
+        }
+        expect(plan.join('\n'), sql).not.toMatch(/TEMP B-TREE FOR GROUP BY/);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('report (text)', () => {
   it('prints the same numbers as small aligned tables', async () => {
     const result = await runCli(['report', '--db', data.path]);
@@ -365,21 +396,25 @@ describe('report while a sync writes, and on an older database', () => {
       const db = new Database(old);
       const version = db.pragma('user_version', { simple: true }) as number;
       // Back to what migration 0001 left: 0002 (the view and its indexes), 0003 (the live-count
-      // index), 0004 (scope members, open warnings, lock token, residual) 0005 (transcripts) and 0006 (one row per rejected record) undone, with their rows in drizzle's journal.
-      db.exec(`DROP VIEW sessions_flat; DROP INDEX sessions_live_start_day; DROP INDEX sessions_live_persona_name;
+      // index), 0004 (scope members, open warnings, lock token, residual), 0005 (transcripts), 0006
+      // (one row per rejected record), 0007 (the current version as the row) and 0008 (the report's
+      // and export's indexes) undone, with their rows in drizzle's journal.
+      db.exec(`DROP VIEW session_history; DROP VIEW session_current; DROP TABLE session_current_raw;
+        DROP INDEX sessions_live_report; DROP INDEX sessions_last_synced_at;
+        DROP VIEW sessions_flat; DROP INDEX sessions_live_start_day; DROP INDEX sessions_live_persona_name;
         DROP INDEX sessions_live_llm_model; DROP INDEX sessions_deleted_at;
         DROP TABLE scope_members; DROP TABLE open_warnings; ALTER TABLE sync_lock DROP COLUMN token;
         DROP TABLE transcripts; DROP TABLE transcript_messages; DROP INDEX rejected_records_reason_raw;
         ALTER TABLE sync_state DROP COLUMN count_residual; ALTER TABLE sync_state DROP COLUMN residual_since;
-        DELETE FROM __drizzle_migrations WHERE created_at >= (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1 OFFSET 4);`);
-      db.pragma(`user_version = ${version - 5}`);
+        DELETE FROM __drizzle_migrations WHERE created_at >= (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1 OFFSET 6);`);
+      db.pragma(`user_version = ${version - 7}`);
       db.close();
       const before = readFileSync(old);
       for (const command of [['report', '--json'], ['status'], ['export']]) {
         const result = await runCli([...command, '--db', old]);
         expect(result.code, command[0]).toBe(2);
         expect(result.stderr).toBe(
-          `anam-sync: error: database ${old} is at schema version ${version - 5} and this anam-sync reads version ${version}: ` +
+          `anam-sync: error: database ${old} is at schema version ${version - 7} and this anam-sync reads version ${version}: ` +
             `run anam-sync migrate --db ${old} (with write access) to update it\n`,
         );
       }

@@ -229,7 +229,8 @@ describe('analyzeIfLarge', () => {
       insert.run(`session-${i}`, t, t, t, t);
     }
     expect(analyzeIfLarge(db, 50)).toMatchObject({ action: 'analyze', reason: 'no-statistics' });
-    expect(db.prepare("SELECT stat FROM sqlite_stat1 WHERE idx = 'sessions_live_start_day'").pluck().get()).toBe('50 3');
+    // 50 rows, 3 per day (and per day and exit status, and length: both are null here).
+    expect(db.prepare("SELECT stat FROM sqlite_stat1 WHERE idx = 'sessions_live_start_day'").pluck().get()).toBe('50 3 3 3');
   });
 
   it('analyzes after a run that changed more rows than the threshold', () => {

@@ -73,7 +73,7 @@ function row(id = ID): SessionRow | undefined {
 }
 
 function versions(id = ID): { updated_at: string; json: string; first_seen_at: string }[] {
-  return observer.prepare('SELECT updated_at, json, first_seen_at FROM session_versions WHERE id = ? ORDER BY updated_at').all(id) as {
+  return observer.prepare('SELECT updated_at, json, first_seen_at FROM session_history WHERE id = ? ORDER BY updated_at').all(id) as {
     updated_at: string;
     json: string;
     first_seen_at: string;
@@ -243,6 +243,6 @@ describe('SessionWriter.writePage', () => {
     admin.close();
     expect(() => write([session({ id: 'first' }), session({ id: 'boom' })], T1)).toThrow(/disk says no/);
     expect(observer.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
-    expect(observer.prepare('SELECT count(*) FROM session_versions').pluck().get()).toBe(0);
+    expect(observer.prepare('SELECT count(*) FROM session_history').pluck().get()).toBe(0);
   });
 });

@@ -53,7 +53,7 @@ describe('the writer thread', () => {
         expect(visible).toBe(50);
       }
       expect(reader.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1000);
-      expect(reader.prepare('SELECT count(*) FROM session_versions').pluck().get()).toBe(1000);
+      expect(reader.prepare('SELECT count(*) FROM session_history').pluck().get()).toBe(1000);
     } finally {
       reader.close();
       await writer.close();

@@ -1,0 +1,21 @@
+CREATE INDEX `sessions_last_synced_at` ON `sessions` (`last_synced_at`);--> statement-breakpoint
+-- Written by hand: the report's passes read indexes, not the rows with their JSON (src/report/
+-- live-sessions.ts). One partial covering index holds what the totals, exit statuses, personas,
+-- models, lengths and conversations read, in an order that lets SQLite group by persona, model and
+-- exit status as it reads (no sort); the per-day index gains the exit status and length, so the
+-- timeline is read from it alone too. The expressions are those of `sessions_flat` (0002).
+CREATE INDEX `sessions_live_report` ON `sessions` (
+  persona_id,
+  json_extract(persona_config, '$.name'),
+  json_extract(persona_config, '$.type'),
+  json_extract(persona_config, '$.llmConfig.modelName'),
+  exit_status,
+  start_time,
+  session_length_ms,
+  end_time,
+  id
+) WHERE deleted_at IS NULL;
+--> statement-breakpoint
+DROP INDEX `sessions_live_start_day`;
+--> statement-breakpoint
+CREATE INDEX `sessions_live_start_day` ON `sessions` (substr(start_time, 1, 10), exit_status, session_length_ms) WHERE deleted_at IS NULL;
