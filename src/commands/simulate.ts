@@ -3,7 +3,7 @@
  * Prints `http://127.0.0.1:PORT` on stdout when ready.
  */
 import { UsageError } from '../errors.js';
-import { integer, number } from '../config.js';
+import { integer, number } from '../option-checks.js';
 import { LIST_ORDERS, MAX_SESSIONS, type ListOrder } from '../simulate/data.js';
 import { runSimulate } from '../simulate/run.js';
 import { FAULT_KINDS, type FaultKind } from '../simulate/server.js';

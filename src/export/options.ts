@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { timeFlag } from '../time.js';
-import { commonConfig, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
+import { commonConfig, type Argv, type CommonConfig, type Env } from '../config.js';
+import { optionalString } from '../option-checks.js';
 import { UsageError } from '../errors.js';
 import { DATASET_TABLES, PARTITION_BYS, type DatasetTable, type PartitionBy } from './dataset.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-sessions.js';
