@@ -11,6 +11,11 @@ export function optionalString(value: unknown, name: string): string | undefined
   return String(value);
 }
 
+/** A value as an error shows it: text quoted, numbers as they are (`NaN`, `Infinity` included). */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
 /** `from 1 to 32`, or `of at least 1` when there is no upper limit. */
 function range(min: number, max: number): string {
   return max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
@@ -22,7 +27,7 @@ export function number(value: unknown, fallback: number, name: string, min: numb
   if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
   const n = typeof value === 'number' ? value : Number(String(value).trim() === '' ? NaN : value);
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`${name} must be a number ${range(min, max)}, not ${JSON.stringify(value)}`);
+    throw new UsageError(`${name} must be a number ${range(min, max)}, not ${shown(value)}`);
   }
   return n;
 }
@@ -30,7 +35,7 @@ export function number(value: unknown, fallback: number, name: string, min: numb
 /** A whole number within [min, max]. */
 export function integer(value: unknown, fallback: number, name: string, min: number, max: number): number {
   const n = number(value, fallback, name, min, max);
-  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number ${range(min, max)}, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number ${range(min, max)}, not ${shown(value)}`);
   return n;
 }
 
@@ -38,6 +43,6 @@ export function integer(value: unknown, fallback: number, name: string, min: num
 export function oneOf<T extends string>(value: unknown, fallback: T, name: string, choices: readonly T[]): T {
   if (value === undefined) return fallback;
   if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
-  if (!choices.includes(value as T)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}`);
+  if (!choices.includes(value as T)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, not ${shown(value)}`);
   return value as T;
 }
