@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { SessionFilters } from './api/types.js';
 import { UsageError } from './errors.js';
+import { integer, number, optionalString } from './option-checks.js';
 import type { LogFormat } from './log.js';
 
 /** The environment variables the contract names. */
@@ -278,29 +279,4 @@ function stringSetting(flag: unknown, envValue: string | undefined, fallback: st
   }
   if (envValue !== undefined && envValue.trim() !== '') return envValue;
   return fallback;
-}
-
-/** A flag's text, or undefined when it is absent; `name` is the flag an error names. */
-export function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
-  return String(value);
-}
-
-/** A number within [min, max]; `name` is the flag the error names. */
-export function number(value: unknown, fallback: number, name: string, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
-  const n = typeof value === 'number' ? value : Number(String(value).trim() === '' ? NaN : value);
-  if (!Number.isFinite(n) || n < min || n > max) {
-    throw new UsageError(`${name} must be a number from ${min} to ${max}, not ${JSON.stringify(value)}`);
-  }
-  return n;
-}
-
-/** A whole number within [min, max]. */
-export function integer(value: unknown, fallback: number, name: string, min: number, max: number): number {
-  const n = number(value, fallback, name, min, max);
-  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
-  return n;
 }

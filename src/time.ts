@@ -3,7 +3,7 @@
  * (`export --updated-since/--started-from/--started-to`, `report --from/--to`) are read here.
  * Stored and compared as canonical UTC text, `YYYY-MM-DDTHH:MM:SS.sssZ`, so text order is time order.
  */
-import { optionalString } from './config.js';
+import { optionalString } from './option-checks.js';
 import { UsageError } from './errors.js';
 
 const CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;

@@ -101,4 +101,19 @@ describe('usage errors are one line, exit 2', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('anam-sync: error: --sessions must be a number from 0 to 1000000, not "2000000"\n');
   });
+
+  it.each([
+    [['--latency', '-1'], '--latency must be a number from 0 to 600000, not "-1"'],
+    [['--fault-rate', '1.5'], '--fault-rate must be a number from 0 to 1, not "1.5"'],
+    [['--fault-rate', 'often'], '--fault-rate must be a number from 0 to 1, not "often"'],
+    [['--seed', '2.5'], '--seed must be a whole number from 0 to 2147483647, not "2.5"'],
+    [['--faults', '503,teapot'], '--faults takes 429,429-date,500,502,503,504,reset,truncated,html; "teapot" is not one'],
+    [['--order', 'random'], '--order must be one of newest, oldest, shuffled, not "random"'],
+    [['--key', 'two words'], '--key must not contain spaces'],
+    [['--host', ''], '--host must not be empty'],
+  ])('simulate %j exits 2 with one line naming the flag', async (args, message) => {
+    const result = await runCli(['simulate', ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`anam-sync: error: ${message}\n`);
+  });
 });

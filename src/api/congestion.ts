@@ -15,6 +15,7 @@
  *
  * Pure bookkeeping on instants given by the caller (milliseconds); the waiting is the client's.
  */
+import { integer } from '../option-checks.js';
 
 export interface CongestionOptions {
   /** The largest window: `--concurrency`. */
@@ -53,8 +54,7 @@ export class CongestionWindow {
 
   constructor(options: CongestionOptions) {
     const { max, onWindow } = options;
-    if (!Number.isInteger(max) || max < 1) throw new TypeError(`Expected \`max\` to be an integer >= 1, got ${max}`);
-    this.max = max;
+    this.max = integer(max, max, '--concurrency', 1, Infinity);
     this.#window = max;
     this.#onWindow = onWindow;
   }

@@ -5,9 +5,10 @@
  */
 import { resolve } from 'node:path';
 import { timeFlag } from '../time.js';
-import { commonConfig, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
+import { commonConfig, type Argv, type CommonConfig, type Env } from '../config.js';
+import { oneOf, optionalString } from '../option-checks.js';
 import { UsageError } from '../errors.js';
-import { DATASET_TABLES, PARTITION_BYS, type DatasetTable, type PartitionBy } from './dataset.js';
+import { DATASET_TABLES, PARTITION_BYS, type DatasetTable, type PartitionBy } from './dataset-plan.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-sessions.js';
 import type { RowFilter } from './rows.js';
 
@@ -79,10 +80,7 @@ export function exportConfig(argv: Argv, env: Env): ExportConfig {
   const table = tableText as DatasetTable;
   const partitionText = optionalString(argv['partition-by'], '--partition-by');
   if (partitionText !== undefined && dataset === null) throw new UsageError('--partition-by applies to --dataset only');
-  if (partitionText !== undefined && !(PARTITION_BYS as readonly string[]).includes(partitionText)) {
-    throw new UsageError(`--partition-by must be one of ${PARTITION_BYS.join(', ')}, not ${JSON.stringify(partitionText)}`);
-  }
-  const partitionBy = (partitionText ?? 'day') as PartitionBy;
+  const partitionBy = oneOf(partitionText, 'day', '--partition-by', PARTITION_BYS);
   const skipEmpty = argv['skip-empty'] === true;
   if (dataset !== null) checkDatasetFlags(argv, format);
 

@@ -2,7 +2,8 @@
  * The options of `report`, settled and validated once: errors name the flag (exit 2). Times become
  * canonical UTC instants, so they compare as text against the database's time columns.
  */
-import { commonConfig, filters, optionalString, type Argv, type CommonConfig, type Env } from '../config.js';
+import { commonConfig, filters, type Argv, type CommonConfig, type Env } from '../config.js';
+import { optionalString } from '../option-checks.js';
 import { UsageError } from '../errors.js';
 import { timeFlag } from '../time.js';
 

@@ -6,22 +6,18 @@
  * later change (create, end, edit) advances a private clock, never `Date.now()`.
  */
 import type { ApiSession, SessionFilters } from '../api/types.js';
+import { number } from '../option-checks.js';
 
 import { BASE_INSTANT, createCatalog, EXIT_STATUSES, generateInitial, generateSession, PLAIN_LABELS } from './generate.js';
+import { numberOption, orderOption, type ListOrder } from './options.js';
 import { createRandom, hash32 } from './random.js';
 import { detectShape, formatTime, parseMicros, quantize, randomShape } from './time-shapes.js';
 
-/** How `list()` orders sessions: by createdAt, or a seeded permutation that is not sorted. */
-export type ListOrder = 'newest' | 'oldest' | 'shuffled';
-
-/** The orders `list()` understands. */
-export const LIST_ORDERS: readonly ListOrder[] = ['newest', 'oldest', 'shuffled'];
-
 /** Options of {@link createSessionStore}. */
 export interface SessionStoreOptions {
-  /** How many sessions the store starts with (0..1,000,000). */
+  /** How many sessions the store starts with (the limits of `simulate --sessions`). */
   sessions: number;
-  /** Seed of every random choice; any safe integer. */
+  /** Seed of every random choice (the limits of `--seed`). */
   seed: number;
   /** Every K-th generated record is broken (missing `id`, or `createdAt: "yesterday"`); 0 = none. */
   invalidEvery?: number;
@@ -65,24 +61,14 @@ export interface SessionStore {
 
 // The store
 
-/** The most sessions a store generates: the `simulate --sessions` flag checks the same limit. */
-export const MAX_SESSIONS = 1_000_000;
-
+/** The options checked against the limits of their `simulate` flags, defaults filled in. */
 function checkStoreOptions(options: SessionStoreOptions): Required<SessionStoreOptions> {
-  const { sessions, seed, invalidEvery = 0, days = 60 } = options;
-  if (!Number.isInteger(sessions) || sessions < 0 || sessions > MAX_SESSIONS) {
-    throw new RangeError(`Expected \`sessions\` to be an integer from 0 to ${MAX_SESSIONS}, got ${sessions}`);
-  }
-  if (!Number.isSafeInteger(seed)) {
-    throw new RangeError(`Expected \`seed\` to be an integer, got ${seed}`);
-  }
-  if (!Number.isInteger(invalidEvery) || invalidEvery < 0) {
-    throw new RangeError(`Expected \`invalidEvery\` to be an integer >= 0, got ${invalidEvery}`);
-  }
-  if (!Number.isInteger(days) || days < 1 || days > 3660) {
-    throw new RangeError(`Expected \`days\` to be an integer from 1 to 3660, got ${days}`);
-  }
-  return { sessions, seed, invalidEvery, days };
+  return {
+    sessions: numberOption('sessions', options.sessions),
+    seed: numberOption('seed', options.seed),
+    invalidEvery: numberOption('invalidEvery', options.invalidEvery),
+    days: numberOption('days', options.days),
+  };
 }
 
 /** The newest instant (ms) written anywhere in a set of sessions. */
@@ -228,8 +214,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   return {
     seed,
     list(filters = {}, order = 'newest') {
-      if (!LIST_ORDERS.includes(order)) throw new RangeError(`Unknown order: ${String(order)}`);
-      const view = orders.view(records, order);
+      const view = orders.view(records, orderOption(order));
       return isFiltering(filters) ? view.filter((s) => matches(s, filters)) : [...view];
     },
     get: (id) => records.get(id),
@@ -291,8 +276,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     all: () => [...records.values()],
     now: () => clock,
     advance(ms) {
-      if (!(ms >= 0)) throw new RangeError(`advance needs a duration >= 0, got ${ms}`);
-      clock += ms;
+      clock += number(ms, 0, 'advance(ms)', 0, Infinity);
     },
   };
 }

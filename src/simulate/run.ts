@@ -2,7 +2,8 @@
  * `anam-sync simulate`: starts the simulated API and announces where it listens.
  * The CLI keeps the process alive and calls `close()` on SIGINT/SIGTERM.
  */
-import { startSimulator, type Simulator, type SimulatorOptions } from './server.js';
+import type { SimulatorOptions } from './options.js';
+import { startSimulator, type Simulator } from './server.js';
 
 /**
  * Starts a simulator, writes exactly one line `http://HOST:PORT\n` to `out` once it listens

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CongestionWindow } from '../../src/api/congestion.js';
+import { UsageError } from '../../src/errors.js';
 
 describe('CongestionWindow', () => {
   it('starts at the largest window, without a pause or a pace', () => {
@@ -9,8 +10,9 @@ describe('CongestionWindow', () => {
     expect(window.paceAt(5010)).toBe(0);
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Infinity])('rejects max %s, naming the option', (max) => {
-    expect(() => new CongestionWindow({ max })).toThrow('`max`');
+  it.each([0, -1, 1.5, Number.NaN, Infinity])('rejects max %s with the usage error of --concurrency', (max) => {
+    expect(() => new CongestionWindow({ max })).toThrow(UsageError);
+    expect(() => new CongestionWindow({ max })).toThrow(/^--concurrency must be a (whole )?number of at least 1, not /);
   });
 
   it('halves on a 429, down to 1 and not below', () => {

@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulate/server.js';
+import type { SimulatorOptions } from '../../src/simulate/options.js';
+import { startSimulator, type Simulator } from '../../src/simulate/server.js';
 import { openSqlite, runCli, tempDirs, type CliResult } from '../helpers.js';
 
 const RIGHT = 'right';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiSession } from '../../src/api/types.js';
+import { UsageError } from '../../src/errors.js';
 import { createSessionStore } from '../../src/simulate/data.js';
 import { HARD_LABELS } from '../../src/simulate/generate.js';
 import { detectShape, parseMicros } from '../../src/simulate/time-shapes.js';
@@ -21,12 +22,20 @@ describe('createSessionStore', () => {
     expect(a.all().map((s) => s.id)).not.toEqual(b.all().map((s) => s.id));
   });
 
-  it('rejects a negative, fractional or huge session count, naming the option', () => {
-    expect(() => createSessionStore({ sessions: -1, seed: 1 })).toThrow(/`sessions`/);
-    expect(() => createSessionStore({ sessions: 1.5, seed: 1 })).toThrow(/`sessions`/);
-    expect(() => createSessionStore({ sessions: 2_000_000, seed: 1 })).toThrow(/`sessions`/);
-    expect(() => createSessionStore({ sessions: 1, seed: Number.NaN })).toThrow(/`seed`/);
-    expect(() => createSessionStore({ sessions: 1, seed: 1, invalidEvery: -2 })).toThrow(/`invalidEvery`/);
+  it('rejects a negative, fractional or huge session count with the usage error of its flag', () => {
+    expect(() => createSessionStore({ sessions: -1, seed: 1 })).toThrow(UsageError);
+    expect(() => createSessionStore({ sessions: -1, seed: 1 })).toThrow(/^--sessions must be a number from 0 to 1000000, not -1$/);
+    expect(() => createSessionStore({ sessions: 1.5, seed: 1 })).toThrow(/^--sessions must be a whole number/);
+    expect(() => createSessionStore({ sessions: 2_000_000, seed: 1 })).toThrow(/^--sessions /);
+    expect(() => createSessionStore({ sessions: 1, seed: Number.NaN })).toThrow(/^--seed /);
+    expect(() => createSessionStore({ sessions: 1, seed: 1, invalidEvery: -2 })).toThrow(/^--invalid-every /);
+    expect(() => createSessionStore({ sessions: 1, seed: 1, days: 4000 })).toThrow(/^--days must be a number from 1 to 3660, not 4000$/);
+  });
+
+  it('rejects an unknown list order and a step back in time with a usage error', () => {
+    const store = createSessionStore({ sessions: 3, seed: 1 });
+    expect(() => store.list({}, 'random' as 'newest')).toThrow(/^--order must be one of newest, oldest, shuffled, not "random"$/);
+    expect(() => store.advance(-1)).toThrow(UsageError);
   });
 
   it('serves an empty store when asked for zero sessions', () => {

@@ -3,12 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiSession, SessionListResponse } from '../../src/api/types.js';
 import { createSessionStore } from '../../src/simulate/data.js';
 import { runSimulate } from '../../src/simulate/run.js';
-import {
-  startSimulator,
-  type FaultKind,
-  type Simulator,
-  type SimulatorOptions,
-} from '../../src/simulate/server.js';
+import { UsageError } from '../../src/errors.js';
+import type { FaultKind, SimulatorOptions } from '../../src/simulate/options.js';
+import { startSimulator, type Simulator } from '../../src/simulate/server.js';
 
 const KEY = 'test-key';
 const running: Simulator[] = [];
@@ -387,7 +384,16 @@ describe('control endpoints', () => {
     const sim = await start({ sessions: 5 });
     expect((await post(sim, 'options', { faultRate: 1, faultKinds: ['503'] })).status).toBe(200);
     expect((await call(sim, '/v1/sessions')).status).toBe(503);
-    expect((await post(sim, 'options', { faultRate: 7 })).status).toBe(400);
+    const refused = await post(sim, 'options', { faultRate: 7 });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ message: '--fault-rate must be a number from 0 to 1, not 7' });
+  });
+
+  it('refuses an options body over 64 KiB with 413 and keeps the settings', async () => {
+    const sim = await start({ sessions: 5 });
+    const refused = await post(sim, 'options', { faultRate: 1, padding: 'x'.repeat(70_000) });
+    expect(refused.status).toBe(413);
+    expect((await call(sim, '/v1/sessions')).status).toBe(200);
   });
 
   it('rejects a bad count, a wrong method and an unknown action', async () => {
@@ -400,27 +406,40 @@ describe('control endpoints', () => {
 
 describe('startSimulator options', () => {
   it.each([
-    [{ latencyMs: -1 }, 'latencyMs'],
-    [{ faultRate: 1.5 }, 'faultRate'],
-    [{ faultRate: Number.NaN }, 'faultRate'],
-    [{ faultKinds: ['teapot'] as unknown as FaultKind[] }, 'faultKinds'],
-    [{ faultKinds: [] }, 'faultKinds'],
-    [{ order: 'random' as 'newest' }, 'order'],
-    [{ sessions: 1.5 }, 'sessions'],
-    [{ port: 70_000 }, 'port'],
-    [{ createEvery: -3 }, 'createEvery'],
-    [{ retryAfterSeconds: Infinity }, 'retryAfterSeconds'],
-    [{ rateLimit: -1 }, 'rateLimit'],
-    [{ rateLimit: Number.NaN }, 'rateLimit'],
-    [{ stuckOpen: -1 }, 'stuckOpen'],
-    [{ key: '' }, 'key'],
-  ])('rejects %o, naming the option', async (options, name) => {
-    await expect(startSimulator(options)).rejects.toThrow(`\`${name}\``);
+    [{ latencyMs: -1 }, '--latency must be a number from 0 to 600000, not -1'],
+    [{ latencyMs: 700_000 }, '--latency must be a number from 0 to 600000, not 700000'],
+    [{ faultRate: 1.5 }, '--fault-rate must be a number from 0 to 1, not 1.5'],
+    [{ faultRate: Number.NaN }, '--fault-rate must be a number from 0 to 1, not NaN'],
+    [{ faultKinds: ['teapot'] as unknown as FaultKind[] }, '--faults takes 429,429-date,500,502,503,504,reset,truncated,html; "teapot" is not one'],
+    [{ faultKinds: [] }, '--faults takes 429,429-date,500,502,503,504,reset,truncated,html; give at least one'],
+    [{ order: 'random' as 'newest' }, '--order must be one of newest, oldest, shuffled, not "random"'],
+    [{ sessions: 1.5 }, '--sessions must be a whole number from 0 to 1000000, not 1.5'],
+    [{ sessions: 2_000_000 }, '--sessions must be a number from 0 to 1000000, not 2000000'],
+    [{ seed: -1 }, '--seed must be a number from 0 to 2147483647, not -1'],
+    [{ port: 70_000 }, '--port must be a number from 0 to 65535, not 70000'],
+    [{ host: '' }, '--host must not be empty'],
+    [{ createEvery: -3 }, '--create-every must be a number from 0 to 1000000, not -3'],
+    [{ retryAfterSeconds: Infinity }, '--retry-after must be a number from 0 to 3600, not Infinity'],
+    [{ rateLimit: -1 }, '--rate-limit must be a number from 0 to 1000000, not -1'],
+    [{ rateLimit: Number.NaN }, '--rate-limit must be a number from 0 to 1000000, not NaN'],
+    [{ stuckOpen: -1 }, '--stuck-open must be a number from 0 to 1000000, not -1'],
+    [{ invalidEvery: -2 }, '--invalid-every must be a number from 0 to 1000000, not -2'],
+    [{ days: 0 }, '--days must be a number from 1 to 3660, not 0'],
+    [{ key: '' }, '--key must not be empty'],
+    [{ key: 'two words' }, '--key must not contain spaces'],
+  ] as [SimulatorOptions, string][])('rejects %o with the usage error of its flag', async (options, message) => {
+    const failure = await startSimulator(options).then(
+      (sim) => sim.close(),
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(UsageError);
+    expect((failure as UsageError).message).toBe(message);
   });
 
   it('keeps the old settings when setOptions is given a bad value', async () => {
     const sim = await start({ sessions: 5 });
-    expect(() => sim.setOptions({ latencyMs: -5 })).toThrow(/latencyMs/);
+    expect(() => sim.setOptions({ latencyMs: -5 })).toThrow(UsageError);
+    expect(() => sim.setOptions({ latencyMs: -5 })).toThrow(/^--latency must be a number from 0 to 600000/);
     expect((await call(sim, '/v1/sessions')).status).toBe(200);
   });
 
