@@ -68,7 +68,7 @@ export function allPartitions(db: Db, layout: TableLayout, by: PartitionBy, note
 
 /**
  * The partitions holding a row changed after `after`, and those its earlier versions lived in.
- * A full scan of one column: the table has no index on `last_synced_at`.
+ * It reads the `sessions_last_synced_at` index: the changed rows only.
  */
 export function touchedPartitions(db: Db, layout: TableLayout, by: PartitionBy, after: string, noteNewest: (value: unknown) => void): Set<string | null> {
   const length = VALUE_LENGTH[by];

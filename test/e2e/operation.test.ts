@@ -43,6 +43,16 @@ function pagesWritten(): number {
   }
 }
 
+/** How many runs have recorded themselves in `sync_runs`. */
+function runsRecorded(): number {
+  if (!existsSync(db)) return 0;
+  try {
+    return query<{ n: number }>(db, 'SELECT count(*) AS n FROM sync_runs')[0]!.n;
+  } catch {
+    return 0;
+  }
+}
+
 function lockHeld(): boolean {
   if (!existsSync(db)) return false;
   try {
@@ -180,7 +190,10 @@ describe('crash safety', () => {
     const ended: string[] = [];
     for (let i = 0; i < 5; i++) {
       const run = startSlowSync(['--full']);
-      await sleep(100 + Math.floor(Math.random() * 900));
+      // A random moment once the run is under way (its record written): a loaded machine can take
+      // longer than a second just to start the process and create the file.
+      await waitFor(() => runsRecorded() > i || run.child.exitCode !== null, 30_000);
+      await sleep(Math.floor(Math.random() * 700));
       if (run.child.exitCode === null && run.child.kill('SIGKILL')) kills++;
       const result = await run.done;
       if (result.signal === null) ended.push(`run ${i} ended by itself with ${result.code}: ${result.stderr}`);
