@@ -6,7 +6,9 @@
  * `sessions` rows come in rowid order (the order they were first stored): a full scan, which reads
  * the table sequentially and needs no sort, so memory does not grow with the table. Transcripts come
  * in session id order and messages in session id and position order: the order of their primary
- * keys, read along those keys' indexes, again without a sort. Every query also yields the row's
+ * keys, read along those keys' indexes without a sort (with a time filter SQLite may read the
+ * sessions' `start_time` index instead and sort; its sorter spills to temporary files, so memory
+ * stays bounded). Every query also yields the row's
  * bookmark value (what `--since-last` follows) last.
  */
 import type { Statement } from 'better-sqlite3';

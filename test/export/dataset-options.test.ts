@@ -144,8 +144,8 @@ describe('export --dataset, flags', () => {
   });
 
   it.each([
-    [['--table', 'transcripts'], '--table must be one of sessions, not "transcripts" (transcripts cannot be exported yet)'],
-    [['--table', 'people'], '--table must be one of sessions, not "people"'],
+    [['--dataset', 'lake', '--table', 'transcripts'], '--dataset writes the sessions table only; leave out --table transcripts'],
+    [['--table', 'people'], '--table must be one of sessions, transcripts, transcript_messages, not "people"'],
     [['--dataset', 'lake', '--format', 'csv'], '--dataset writes Parquet; leave out --format csv'],
     [['--dataset', 'lake', '--out', 'x.parquet'], '--out does not apply to --dataset'],
     [['--dataset', 'lake', '--started-from', '2026-01-01'], '--started-from does not apply to --dataset'],
