@@ -6,12 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { createReadStream, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
 import { expectOneLine, query, runCli, tempDirs } from '../helpers.js';
-import { duck, parseCsvStrict, sqlPath, type CsvField } from './fixture.js';
+import { duck, parseCsvStrict, sqlPath, type CsvField, write } from './fixture.js';
 
 /** The columns of each table in the schema's order, spelled out again independently of src/. */
 const TRANSCRIPT_COLUMNS = [
@@ -103,15 +102,6 @@ async function exportedKeys(path: string, table: Table, ...args: string[]): Prom
 
 const keysOf = (table: Table, rows: Row[]): string[] =>
   rows.map((r) => (table === 'transcripts' ? String(r.session_id) : `${r.session_id}#${r.position}`));
-
-function write(path: string, sql: string, ...params: unknown[]): void {
-  const handle = new Database(path);
-  try {
-    handle.prepare(sql).run(...params);
-  } finally {
-    handle.close();
-  }
-}
 
 /** Whether this machine lets the tests make a FIFO (a container may forbid it). */
 const canMkfifo = ((): boolean => {
