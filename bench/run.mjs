@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
 import { costCases } from './costs.mjs';
+import { transcriptCases } from './transcripts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/cli.js');
@@ -16,6 +17,8 @@ const preload = join(root, 'bench/rss-preload.mjs');
 const reader = join(root, 'bench/reader.mjs');
 const work = mkdtempSync(join(tmpdir(), 'anam-sync-bench-'));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+/** BENCH_ONLY=transcripts runs that case alone (its size: BENCH_TRANSCRIPT_SESSIONS). */
+const ONLY = process.env.BENCH_ONLY ?? null;
 const COLUMNS =
   'id, persona_id, client_label, start_time, end_time, session_length_ms, exit_status, engine_host, engine_protocol, ' +
   'engine_version, client_metadata, persona_config, api_key_id, organization_id, created_at, updated_at, ' +
@@ -83,82 +86,85 @@ const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 try {
   console.error(`benchmarking in ${work} (${REPEAT} runs per case, medians)`);
 
-  // sync: 50k sessions, the CLI vs a bare page reader at the same concurrency.
-  const big = await simulator(['--sessions', '50000', '--seed', '1']);
-  const floor = repeat(() => run(process.execPath, [reader, big.url, '4', '100']));
-  const full = repeat(() => sync(big.url, freshDb('sync50k'), ['--concurrency', '4']));
-  record('sync', 'full sync of 50k sessions vs a bare page reader (fetch + JSON.parse), concurrency 4',
-    fmt(full.ms), fmt(floor.ms), floor.ms / full.ms, '>= 0.70', floor.ms / full.ms >= 0.7);
+  if (ONLY === null) {
+    // sync: 50k sessions, the CLI vs a bare page reader at the same concurrency.
+    const big = await simulator(['--sessions', '50000', '--seed', '1']);
+    const floor = repeat(() => run(process.execPath, [reader, big.url, '4', '100']));
+    const full = repeat(() => sync(big.url, freshDb('sync50k'), ['--concurrency', '4']));
+    record('sync', 'full sync of 50k sessions vs a bare page reader (fetch + JSON.parse), concurrency 4',
+      fmt(full.ms), fmt(floor.ms), floor.ms / full.ms, '>= 0.70', floor.ms / full.ms >= 0.7);
 
-  // idle: an incremental sync with nothing new on the synced 50k database.
-  const db50k = freshDb('idle50k');
-  sync(big.url, db50k, ['--concurrency', '4']);
-  const idle = repeat(() => sync(big.url, db50k));
-  record('idle', 'incremental sync with nothing new vs the full sync of 50k', fmt(idle.ms), fmt(full.ms),
-    idle.ms / full.ms, '<= 0.05', idle.ms / full.ms <= 0.05);
+    // idle: an incremental sync with nothing new on the synced 50k database.
+    const db50k = freshDb('idle50k');
+    sync(big.url, db50k, ['--concurrency', '4']);
+    const idle = repeat(() => sync(big.url, db50k));
+    record('idle', 'incremental sync with nothing new vs the full sync of 50k', fmt(idle.ms), fmt(full.ms),
+      idle.ms / full.ms, '<= 0.05', idle.ms / full.ms <= 0.05);
 
-  // export: CSV of the 50k rows vs the sqlite3 command line (or a minimal better-sqlite3 loop).
-  const csv = join(work, 'out.csv');
-  const sqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
-  const baseline = sqlite3
-    ? repeat(() => {
-        // Into a file, as the export writes one: no pipe through this process.
-        const fd = openSync(join(work, 'sqlite3.csv'), 'w');
-        try {
-          return run('sqlite3', ['-csv', '-header', db50k, `SELECT ${COLUMNS} FROM sessions`], { stdout: fd });
-        } finally {
-          closeSync(fd);
-        }
-      })
-    : repeat(() => run(process.execPath, ['-e', `
-        const db = new (require(${JSON.stringify(join(root, 'node_modules/better-sqlite3'))}))(${JSON.stringify(db50k)}, { readonly: true });
-        let n = 0; for (const row of db.prepare('SELECT ${COLUMNS} FROM sessions').raw().iterate()) n += row.length;`]));
-  const exported = repeat(() => run(process.execPath, [cli, 'export', '--db', db50k, '--format', 'csv', '--out', csv]));
-  record('export', `CSV export of 50k rows vs ${sqlite3 ? 'sqlite3 -csv' : 'a minimal better-sqlite3 loop'}`,
-    fmt(exported.ms), fmt(baseline.ms), baseline.ms / exported.ms, '>= 0.80', baseline.ms / exported.ms >= 0.8);
-  big.stop();
+    // export: CSV of the 50k rows vs the sqlite3 command line (or a minimal better-sqlite3 loop).
+    const csv = join(work, 'out.csv');
+    const sqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
+    const baseline = sqlite3
+      ? repeat(() => {
+          // Into a file, as the export writes one: no pipe through this process.
+          const fd = openSync(join(work, 'sqlite3.csv'), 'w');
+          try {
+            return run('sqlite3', ['-csv', '-header', db50k, `SELECT ${COLUMNS} FROM sessions`], { stdout: fd });
+          } finally {
+            closeSync(fd);
+          }
+        })
+      : repeat(() => run(process.execPath, ['-e', `
+          const db = new (require(${JSON.stringify(join(root, 'node_modules/better-sqlite3'))}))(${JSON.stringify(db50k)}, { readonly: true });
+          let n = 0; for (const row of db.prepare('SELECT ${COLUMNS} FROM sessions').raw().iterate()) n += row.length;`]));
+    const exported = repeat(() => run(process.execPath, [cli, 'export', '--db', db50k, '--format', 'csv', '--out', csv]));
+    record('export', `CSV export of 50k rows vs ${sqlite3 ? 'sqlite3 -csv' : 'a minimal better-sqlite3 loop'}`,
+      fmt(exported.ms), fmt(baseline.ms), baseline.ms / exported.ms, '>= 0.80', baseline.ms / exported.ms >= 0.8);
+    big.stop();
 
-  // memory: peak RSS of a full sync of 50k vs 10k sessions; the export's peak.
-  const small = await simulator(['--sessions', '10000', '--seed', '1']);
-  const small10k = repeat(() => sync(small.url, freshDb('sync10k'), ['--concurrency', '4']));
-  small.stop();
-  record('memory', 'peak RSS, full sync of 50k vs 10k sessions', `${full.rss.toFixed(0)} MiB`, `${small10k.rss.toFixed(0)} MiB`,
-    full.rss / small10k.rss, '<= 1.30', full.rss / small10k.rss <= 1.3);
-  record('memory', 'peak RSS, CSV export of 50k rows', `${exported.rss.toFixed(0)} MiB`, '150 MiB',
-    exported.rss / 150, '< 1.00', exported.rss < 150);
+    // memory: peak RSS of a full sync of 50k vs 10k sessions; the export's peak.
+    const small = await simulator(['--sessions', '10000', '--seed', '1']);
+    const small10k = repeat(() => sync(small.url, freshDb('sync10k'), ['--concurrency', '4']));
+    small.stop();
+    record('memory', 'peak RSS, full sync of 50k vs 10k sessions', `${full.rss.toFixed(0)} MiB`, `${small10k.rss.toFixed(0)} MiB`,
+      full.rss / small10k.rss, '<= 1.30', full.rss / small10k.rss <= 1.3);
+    record('memory', 'peak RSS, CSV export of 50k rows', `${exported.rss.toFixed(0)} MiB`, '150 MiB',
+      exported.rss / 150, '< 1.00', exported.rss < 150);
 
-  // wan: 3k sessions behind 100 ms of latency, concurrency 8: requests must really overlap.
-  const wan = await simulator(['--sessions', '3000', '--seed', '1', '--latency', '100']);
-  const wanFloor = repeat(() => run(process.execPath, [reader, wan.url, '8', '100']));
-  const wanSync = repeat(() => sync(wan.url, freshDb('wan'), ['--concurrency', '8']));
-  wan.stop();
-  record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
-    fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.80', wanFloor.ms / wanSync.ms >= 0.8);
+    // wan: 3k sessions behind 100 ms of latency, concurrency 8: requests must really overlap.
+    const wan = await simulator(['--sessions', '3000', '--seed', '1', '--latency', '100']);
+    const wanFloor = repeat(() => run(process.execPath, [reader, wan.url, '8', '100']));
+    const wanSync = repeat(() => sync(wan.url, freshDb('wan'), ['--concurrency', '8']));
+    wan.stop();
+    record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
+      fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.80', wanFloor.ms / wanSync.ms >= 0.8);
 
-  // dataset: 50k sessions over a year as a partitioned dataset (365 folders, every one rewritten)
-  // vs the single-file Parquet export of the same rows; then an incremental export after 100 new
-  // sessions (copies of the newest ones, stamped as a sync would) vs that full one.
-  const year = await simulator(['--sessions', '50000', '--seed', '1', '--days', '365']);
-  const dbYear = freshDb('year50k');
-  sync(year.url, dbYear, ['--concurrency', '4']);
-  year.stop();
-  const single = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--format', 'parquet', '--out', join(work, 'year.parquet')]));
-  const lake = join(work, 'lake');
-  const dataset = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--quiet']));
-  record('dataset', 'dataset export of 50k sessions over a year (365 partitions) vs single-file Parquet', fmt(dataset.ms), fmt(single.ms),
-    dataset.ms / single.ms, '<= 1.50', dataset.ms / single.ms <= 1.5);
-  run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
-  let batch = 0;
-  const incremental = repeat(() => {
-    addSessions(dbYear, 100, `bench${batch++}`);
-    return run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
-  });
-  record('dataset', 'incremental dataset export after 100 new sessions vs the full dataset export', fmt(incremental.ms), fmt(dataset.ms),
-    incremental.ms / dataset.ms, '<= 0.10', incremental.ms / dataset.ms <= 0.1);
-  record('memory', 'peak RSS, dataset export vs single-file Parquet export of 50k', `${dataset.rss.toFixed(0)} MiB`, `${single.rss.toFixed(0)} MiB`,
-    dataset.rss / single.rss, '<= 1.00', dataset.rss <= single.rss);
+    // dataset: 50k sessions over a year as a partitioned dataset (365 folders, every one rewritten)
+    // vs the single-file Parquet export of the same rows; then an incremental export after 100 new
+    // sessions (copies of the newest ones, stamped as a sync would) vs that full one.
+    const year = await simulator(['--sessions', '50000', '--seed', '1', '--days', '365']);
+    const dbYear = freshDb('year50k');
+    sync(year.url, dbYear, ['--concurrency', '4']);
+    year.stop();
+    const single = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--format', 'parquet', '--out', join(work, 'year.parquet')]));
+    const lake = join(work, 'lake');
+    const dataset = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--quiet']));
+    record('dataset', 'dataset export of 50k sessions over a year (365 partitions) vs single-file Parquet', fmt(dataset.ms), fmt(single.ms),
+      dataset.ms / single.ms, '<= 1.50', dataset.ms / single.ms <= 1.5);
+    run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
+    let batch = 0;
+    const incremental = repeat(() => {
+      addSessions(dbYear, 100, `bench${batch++}`);
+      return run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
+    });
+    record('dataset', 'incremental dataset export after 100 new sessions vs the full dataset export', fmt(incremental.ms), fmt(dataset.ms),
+      incremental.ms / dataset.ms, '<= 0.10', incremental.ms / dataset.ms <= 0.1);
+    record('memory', 'peak RSS, dataset export vs single-file Parquet export of 50k', `${dataset.rss.toFixed(0)} MiB`, `${single.rss.toFixed(0)} MiB`,
+      dataset.rss / single.rss, '<= 1.00', dataset.rss <= single.rss);
 
-  await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
+    await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
+  }
+  if (ONLY === null || ONLY === 'transcripts') await transcriptCases({ simulator, run, repeat, sync, freshDb, record, fmt, root });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

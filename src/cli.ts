@@ -9,6 +9,7 @@ import { hideBin } from 'yargs/helpers';
 import type { Argv, Env } from './config.js';
 import { DEFAULTS } from './config.js';
 import { ExitCode, SyncError, messageOf } from './errors.js';
+import { EXPORT_TABLES } from './export/tables.js';
 import { createLogger, type LogFormat } from './log.js';
 import { explainParserError } from './parser-errors.js';
 import type { CommandContext } from './commands/context.js';
@@ -121,7 +122,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
     )
     .command(
       'export',
-      'write the sessions table as CSV, NDJSON or Parquet (stdout or a file written atomically)',
+      'write the sessions table (or a transcript table) as CSV, NDJSON or Parquet (stdout or a file written atomically)',
       (y) =>
         common(y)
           .option('format', { type: 'string', requiresArg: true, choices: ['csv', 'ndjson', 'parquet'], describe: 'output format (default csv)' })
@@ -133,13 +134,19 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .option('since-last', { type: 'string', requiresArg: true, describe: 'only rows changed since the last complete export under this name' })
           .option('excel-safe', { type: 'boolean', describe: 'CSV: neutralise cells starting with = + - @ (changes data; off by default)' })
           .option('schema', { type: 'string', requiresArg: true, describe: 'also write the column list with logical types and nullability (JSON) to this file' })
-          .option('table', { type: 'string', requiresArg: true, describe: 'table to export (default sessions, the only one so far)' })
+          .option('table', {
+            type: 'string',
+            requiresArg: true,
+            choices: EXPORT_TABLES,
+            describe: 'table to export (default sessions); transcripts and transcript_messages are filled by sync --transcripts',
+          })
           .option('dataset', { type: 'string', requiresArg: true, describe: 'write a Hive-partitioned Parquet dataset into this folder instead of one file' })
           .option('partition-by', { type: 'string', requiresArg: true, describe: 'dataset folders per UTC day or month of start_time: day or month (default day)' })
           .option('skip-empty', { type: 'boolean', describe: 'write nothing (no file, no header) when no row matches, e.g. nothing new since --since-last' })
           .example('$0 export --format csv --out sessions.csv', 'the whole table as CSV')
           .example('$0 export --format ndjson --since-last warehouse --out delta.ndjson', 'only what changed since the last run of this export')
           .example('$0 export --format parquet --out sessions.parquet', 'a typed Parquet file')
+          .example('$0 export --table transcript_messages --format parquet --out messages.parquet', 'every stored message, typed')
           .example('$0 export --dataset /data/anam --since-last lake', 'a partitioned dataset, rewriting only the changed days'),
       (argv) => run(async () => (await import('./commands/export.js')).exportCommand, argv),
     )

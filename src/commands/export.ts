@@ -11,8 +11,10 @@ import { ExitCode, SyncError } from '../errors.js';
 import { nextBookmarkValue, readExportBookmark, saveExportBookmark } from '../export/bookmarks.js';
 import { schemaDocument } from '../export/columns.js';
 import { abortDataset, exportDataset } from '../export/dataset.js';
+import type { DatasetTable } from '../export/dataset-plan.js';
 import { exportSessions } from '../export/export-sessions.js';
 import { exportConfig, type ExportConfig } from '../export/options.js';
+import { bookmarkKey, type ExportTableName } from '../export/tables.js';
 import { openOutput, type OutputFile } from '../output-file.js';
 import { asDatabaseError, openDatabase, openForReading, ReadOnlyDatabaseError, type Db } from '../store/db.js';
 import { loggerFor, type CommandContext } from './context.js';
@@ -52,32 +54,38 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
       }
     }
 
-    const previous = config.sinceLast === null ? null : readExportBookmark(db, config.sinceLast);
+    const bookmarkName = config.sinceLast === null ? null : bookmarkKey(config.table, config.sinceLast);
+    const previous = bookmarkName === null ? null : readExportBookmark(db, bookmarkName);
     const filter = previous === null ? config.filter : { ...config.filter, changedAfter: previous.lastSyncedAt };
-    const result = await exportSessions(db, { format: config.format, filter, excelSafe: config.excelSafe, skipEmpty: config.skipEmpty }, file?.stream ?? stdout);
+    const result = await exportSessions(
+      db,
+      { format: config.format, table: config.table, filter, excelSafe: config.excelSafe, skipEmpty: config.skipEmpty },
+      file?.stream ?? stdout,
+    );
+    const noun = ROW_NOUNS[config.table];
     if (result.skipped) {
       // --skip-empty: the target stays as it was (a new path is not created); the bookmark has nothing to move past.
       for (const output of files) output.abort();
       log.info(
         previous === null && config.sinceLast === null
-          ? `no session matches; nothing written to ${config.out ?? 'stdout'} (--skip-empty)`
+          ? `no ${noun.one} matches; nothing written to ${config.out ?? 'stdout'} (--skip-empty)`
           : `nothing new since the last export under ${JSON.stringify(config.sinceLast)}; nothing written to ${config.out ?? 'stdout'} (--skip-empty)`,
       );
       return ExitCode.ok;
     }
     await file?.commit();
     if (schemaFile) {
-      schemaFile.stream.write(`${JSON.stringify(schemaDocument(), null, 2)}\n`);
+      schemaFile.stream.write(`${JSON.stringify(schemaDocument(config.table), null, 2)}\n`);
       await schemaFile.commit();
     }
     // Only now is the output complete: the bookmark may move.
-    if (config.sinceLast !== null) {
+    if (bookmarkName !== null) {
       const value = nextBookmarkValue(result, previous?.lastSyncedAt ?? null);
       if (value !== null) {
-        saveExportBookmark(db, { name: config.sinceLast, lastSyncedAt: value, exportedAt: new Date().toISOString(), rows: result.rows });
+        saveExportBookmark(db, { name: bookmarkName, lastSyncedAt: value, exportedAt: new Date().toISOString(), rows: result.rows });
       }
     }
-    log.info(`exported ${result.rows} sessions as ${config.format} to ${config.out ?? 'stdout'}`, {
+    log.info(`exported ${result.rows} ${noun.many} as ${config.format} to ${config.out ?? 'stdout'}`, {
       since: previous?.lastSyncedAt,
     });
     return ExitCode.ok;
@@ -122,7 +130,8 @@ async function datasetCommand(config: ExportConfig, log: ReturnType<typeof logge
     const previous = bookmarkName === null ? null : readExportBookmark(db, bookmarkName);
     const result = await exportDataset(db, {
       dir: dataset,
-      table: config.table,
+      // The options refuse --dataset with any other table.
+      table: config.table as DatasetTable,
       partitionBy: config.partitionBy,
       excludeDeleted: config.filter.excludeDeleted === true,
       changedAfter: previous?.lastSyncedAt ?? null,
@@ -151,6 +160,13 @@ async function datasetCommand(config: ExportConfig, log: ReturnType<typeof logge
     db.close();
   }
 }
+
+/** What the log lines call a row of each table. */
+const ROW_NOUNS: Readonly<Record<ExportTableName, { one: string; many: string }>> = {
+  sessions: { one: 'session', many: 'sessions' },
+  transcripts: { one: 'transcript', many: 'transcripts' },
+  transcript_messages: { one: 'message', many: 'messages' },
+};
 
 /**
  * Read-only, unless a --since-last bookmark must be written: then the database must be writable

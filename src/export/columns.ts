@@ -1,19 +1,22 @@
 /**
- * The columns every export carries: the `sessions` columns in the contract's order, each with the
- * logical type all three formats agree on. CSV, NDJSON and Parquet are built from this one list, and
- * `--schema` writes it out, so a loader never has to guess.
+ * The columns each export carries: a table's columns in the schema's order (for `sessions`, the
+ * contract's), each with the logical type all three formats agree on. CSV, NDJSON and Parquet are
+ * built from these lists, and `--schema` writes them out, so a loader never has to guess.
  */
 import { getTableColumns } from 'drizzle-orm';
-import { sessions } from '../store/schema.js';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { sessions, transcriptMessages, transcripts } from '../store/schema.js';
+import type { ExportTableName } from './tables.js';
 
 /**
  * How a column is typed outside SQLite:
  * - `string`: UTF-8 text;
- * - `int64`: a whole number;
+ * - `int64`: a whole number (the schema's booleans too: 0 or 1, as stored);
+ * - `double`: a 64-bit floating-point number (SQLite REAL, such as speaking durations in seconds);
  * - `timestamp`: an instant, milliseconds, UTC (text `2026-04-20T09:00:00.000Z` in CSV and NDJSON);
  * - `json`: JSON text carried as a string, so the schema never changes with the data.
  */
-type LogicalType = 'string' | 'int64' | 'timestamp' | 'json';
+type LogicalType = 'string' | 'int64' | 'double' | 'timestamp' | 'json';
 
 /** One exported column. */
 export interface ExportColumn {
@@ -25,25 +28,34 @@ export interface ExportColumn {
 const column = (name: string, type: LogicalType, nullable = true): ExportColumn => Object.freeze({ name, type, nullable });
 
 /** Text columns that hold JSON (the schema says only "text"). */
-const JSON_COLUMNS = new Set(['client_metadata', 'persona_config']);
+const JSON_COLUMNS = new Set(['client_metadata', 'persona_config', 'raw']);
 
 /**
- * The `sessions` columns, in the contract's order, derived from the drizzle schema (the one place
- * they are defined): integers are int64, the `*_time` and `*_at` columns timestamps (every time
- * column holds canonical UTC text), nullability as the schema declares it.
+ * The columns of `table` in the schema's order, derived from the drizzle schema (the one place they
+ * are defined): integers and booleans are int64, reals double, the `*_time` and `*_at` columns and
+ * a message's `timestamp` timestamps (every time column holds canonical UTC text), nullability as
+ * the schema declares it.
  */
-export const COLUMNS: readonly ExportColumn[] = Object.freeze(
-  Object.values(getTableColumns(sessions)).map((c) =>
-    column(
-      c.name,
-      c.columnType === 'SQLiteInteger' ? 'int64' : JSON_COLUMNS.has(c.name) ? 'json' : /_(time|at)$/.test(c.name) ? 'timestamp' : 'string',
-      !c.notNull,
-    ),
-  ),
-);
+function exportColumns(table: SQLiteTable): readonly ExportColumn[] {
+  return Object.freeze(Object.values(getTableColumns(table)).map((c) => column(c.name, logicalType(c.name, c.columnType), !c.notNull)));
+}
 
-/** The column names joined for a SELECT list, in order. */
-export const COLUMN_LIST = COLUMNS.map((c) => c.name).join(', ');
+function logicalType(name: string, columnType: string): LogicalType {
+  if (columnType === 'SQLiteInteger' || columnType === 'SQLiteBoolean') return 'int64';
+  if (columnType === 'SQLiteReal') return 'double';
+  if (JSON_COLUMNS.has(name)) return 'json';
+  return /^timestamp$|_(time|at)$/.test(name) ? 'timestamp' : 'string';
+}
+
+/** The `sessions` columns, in the contract's order. */
+export const COLUMNS: readonly ExportColumn[] = exportColumns(sessions);
+
+/** The columns of each exportable table. */
+export const TABLE_COLUMNS: Readonly<Record<ExportTableName, readonly ExportColumn[]>> = Object.freeze({
+  sessions: COLUMNS,
+  transcripts: exportColumns(transcripts),
+  transcript_messages: exportColumns(transcriptMessages),
+});
 
 /** One column as `--schema` and a dataset's manifest describe it. */
 export interface ColumnDocument {
@@ -56,14 +68,14 @@ export interface ColumnDocument {
 
 /** The document `--schema PATH` writes: the column list with logical types and nullability. */
 export interface SchemaDocument {
-  table: 'sessions';
+  table: ExportTableName;
   timestampFormat: string;
   columns: ColumnDocument[];
 }
 
-/** The column list as a JSON-ready document (timestamps also say their unit and time zone). */
-export function schemaDocument(): SchemaDocument {
-  return { table: 'sessions', timestampFormat: 'YYYY-MM-DDTHH:MM:SS.sssZ', columns: columnDocument(COLUMNS) };
+/** The column list of `table` as a JSON-ready document (timestamps also say their unit and time zone). */
+export function schemaDocument(table: ExportTableName = 'sessions'): SchemaDocument {
+  return { table, timestampFormat: 'YYYY-MM-DDTHH:MM:SS.sssZ', columns: columnDocument(TABLE_COLUMNS[table]) };
 }
 
 /** `columns` described for a document: name, logical type, nullability; timestamps also their unit and time zone. */

@@ -1,14 +1,15 @@
 /**
- * One export: the matching `sessions` rows, read in one snapshot, written to a stream as CSV, NDJSON
- * or Parquet. Streams rows (memory does not grow with the table), respects backpressure, and does
+ * One export: the matching rows of one table (`sessions`, `transcripts` or `transcript_messages`),
+ * read in one snapshot, written to a stream as CSV, NDJSON or Parquet. Streams rows (memory does not grow with the table), respects backpressure, and does
  * not end the stream: the caller owns it (a temp file to commit, or stdout).
  */
 import type { Db } from '../store/db.js';
-import { COLUMNS } from './columns.js';
+import { TABLE_COLUMNS } from './columns.js';
 import { csvHeader, csvLineSql } from './csv.js';
 import { ndjsonLineSql } from './ndjson.js';
 import { ChunkWriter } from './output.js';
-import { anyRow, iterateEncoded, iterateRows, syncWasRunning, type RowFilter } from './rows.js';
+import { anyRow, iterateEncoded, iterateRows, syncWasRunning, tableAlias, type RowFilter } from './rows.js';
+import type { ExportTableName } from './tables.js';
 
 /** The formats `export` writes. */
 export const EXPORT_FORMATS = ['csv', 'ndjson', 'parquet'] as const;
@@ -17,6 +18,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** What to export and how. Only `format` is required. */
 export interface ExportOptions {
   format: ExportFormat;
+  /** The table (default `sessions`). */
+  table?: ExportTableName;
   /** Which rows (default: every row, deleted ones included). */
   filter?: RowFilter;
   /** CSV only: neutralise cells a spreadsheet would read as formulas (see {@link csvLineSql}). */
@@ -36,8 +39,9 @@ export interface ExportResult {
   bytes: number;
   /**
    * What a `--since-last` bookmark is taken from, read in the same snapshot as the rows: the newest
-   * `last_synced_at` among the rows written (null when none was), and whether a sync held the
-   * database then (it may still commit rows stamped with that same millisecond).
+   * bookmark value among the rows written (null when none was: `last_synced_at` for sessions, see
+   * rows.ts for the others), and whether a sync held the database then (it may still commit rows
+   * stamped with that same millisecond).
    */
   newestSyncedAt: string | null;
   syncRunning: boolean;
@@ -49,7 +53,7 @@ export interface ExportResult {
 const EXPORT_CACHE_KIB = 2000;
 
 /**
- * Writes the `sessions` rows matching `options.filter` to `output` in `options.format`, from one
+ * Writes the rows of `options.table` matching `options.filter` to `output` in `options.format`, from one
  * read transaction (unless the caller already holds one), and resolves once every byte has been
  * handed over and flushed by the stream. Rejects with the stream's error (EPIPE when the reader
  * went away) or the database's.
@@ -57,6 +61,8 @@ const EXPORT_CACHE_KIB = 2000;
 export async function exportSessions(db: Db, options: ExportOptions, output: NodeJS.WritableStream): Promise<ExportResult> {
   const out = new ChunkWriter(output);
   const filter = options.filter ?? {};
+  const table = options.table ?? 'sessions';
+  const columns = TABLE_COLUMNS[table];
   let newestSyncedAt: string | null = null;
   const noteSynced = (value: unknown): void => {
     if (typeof value === 'string' && (newestSyncedAt === null || value > newestSyncedAt)) newestSyncedAt = value;
@@ -69,23 +75,24 @@ export async function exportSessions(db: Db, options: ExportOptions, output: Nod
   if (ownTransaction) db.exec('BEGIN');
   try {
     const syncRunning = syncWasRunning(db);
-    if (options.skipEmpty === true && !anyRow(db, filter)) {
+    if (options.skipEmpty === true && !anyRow(db, table, filter)) {
       return { format: options.format, rows: 0, bytes: 0, newestSyncedAt: null, syncRunning, skipped: true };
     }
     let rows: number;
     if (options.format === 'parquet') {
       // Loaded only when asked for: the Parquet writer adds to start-up, which CSV and NDJSON skip.
       const { writeParquet } = await import('./parquet.js');
-      const synced = COLUMNS.findIndex((c) => c.name === 'last_synced_at');
-      rows = await writeParquet(COLUMNS, tap(iterateRows(db, filter), (row) => noteSynced(row[synced])), out, {
+      // Each row ends with its bookmark value, after the columns the writer reads.
+      rows = await writeParquet(columns, tap(iterateRows(db, table, filter), (row) => noteSynced(row[columns.length])), out, {
         rowGroupRows: options.rowGroupRows,
       });
     } else {
-      const header = options.format === 'csv' ? csvHeader(COLUMNS) : '';
-      const line = options.format === 'csv' ? csvLineSql(COLUMNS, { excelSafe: options.excelSafe }) : ndjsonLineSql(COLUMNS);
+      const alias = tableAlias(table);
+      const header = options.format === 'csv' ? csvHeader(columns) : '';
+      const line = options.format === 'csv' ? csvLineSql(columns, { excelSafe: options.excelSafe, alias }) : ndjsonLineSql(columns, alias);
       if (header !== '') await out.writeText(header);
       rows = 0;
-      for (const [syncedAt, text] of iterateEncoded(db, filter, line)) {
+      for (const [text, syncedAt] of iterateEncoded(db, table, filter, line)) {
         // writeText returns a promise only when the stream asks for a pause: no await per row.
         const wait = out.writeText(text);
         if (wait) await wait;

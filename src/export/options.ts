@@ -8,9 +8,10 @@ import { timeFlag } from '../time.js';
 import { commonConfig, type Argv, type CommonConfig, type Env } from '../config.js';
 import { oneOf, optionalString } from '../option-checks.js';
 import { UsageError } from '../errors.js';
-import { DATASET_TABLES, PARTITION_BYS, type DatasetTable, type PartitionBy } from './dataset-plan.js';
+import { DATASET_TABLES, PARTITION_BYS, type PartitionBy } from './dataset-plan.js';
 import { EXPORT_FORMATS, type ExportFormat } from './export-sessions.js';
 import type { RowFilter } from './rows.js';
+import { EXPORT_TABLES, RESERVED_BOOKMARK_PREFIXES, type ExportTableName } from './tables.js';
 
 /** Everything `export` needs. */
 export interface ExportConfig extends CommonConfig {
@@ -24,8 +25,8 @@ export interface ExportConfig extends CommonConfig {
   excelSafe: boolean;
   /** Where `--schema` writes the column list, or null. */
   schema: string | null;
-  /** The table to export (`--table`); only `sessions` exists so far. */
-  table: DatasetTable;
+  /** The table to export (`--table`, default `sessions`; a dataset holds `sessions` only). */
+  table: ExportTableName;
   /** `--dataset DIR`: write a partitioned Parquet dataset there instead of one file, or null. */
   dataset: string | null;
   /** How a dataset is partitioned (`--partition-by`, default day). */
@@ -33,10 +34,6 @@ export interface ExportConfig extends CommonConfig {
   /** `--skip-empty`: write nothing at all when no row matches. */
   skipEmpty: boolean;
 }
-
-/** Tables other commands know of that `export` does not carry yet. */
-const LATER_TABLES = ['transcripts', 'transcript_messages'];
-
 
 /** Settles every option of `export`. */
 export function exportConfig(argv: Argv, env: Env): ExportConfig {
@@ -55,9 +52,22 @@ export function exportConfig(argv: Argv, env: Env): ExportConfig {
   const excelSafe = argv['excel-safe'] === true;
   if (excelSafe && format !== 'csv') throw new UsageError(`--excel-safe applies to CSV only, not --format ${format}`);
 
+  const tableText = optionalString(argv.table, '--table') ?? 'sessions';
+  if (!(EXPORT_TABLES as readonly string[]).includes(tableText)) {
+    throw new UsageError(`--table must be one of ${EXPORT_TABLES.join(', ')}, not ${JSON.stringify(tableText)}`);
+  }
+  const table = tableText as ExportTableName;
+  if (dataset !== null && !(DATASET_TABLES as readonly string[]).includes(table)) {
+    throw new UsageError(`--dataset writes the ${DATASET_TABLES.join(', ')} table only; leave out --table ${table}, or export it to one file with --out`);
+  }
+
   const filter: RowFilter = {};
   if (argv['exclude-deleted'] === true) filter.excludeDeleted = true;
   const updatedSince = timeFlag(argv['updated-since'], '--updated-since');
+  if (updatedSince !== null && table !== 'sessions') {
+    // A transcript has no updated_at of its own, and the session's would not say what changed in it.
+    throw new UsageError(`--updated-since applies to --table sessions only; for what changed in ${table} use --since-last NAME`);
+  }
   const startedFrom = timeFlag(argv['started-from'], '--started-from');
   const startedTo = timeFlag(argv['started-to'], '--started-to', 'end');
   if (updatedSince !== null) filter.updatedSince = updatedSince;
@@ -71,13 +81,13 @@ export function exportConfig(argv: Argv, env: Env): ExportConfig {
   if (sinceLast !== null && (sinceLast.trim() === '' || sinceLast.length > 200 || /[\u0000-\u001f\u007f]/.test(sinceLast))) {
     throw new UsageError('--since-last must be a name of 1 to 200 printable characters');
   }
-
-  const tableText = optionalString(argv.table, '--table') ?? 'sessions';
-  if (!(DATASET_TABLES as readonly string[]).includes(tableText)) {
-    const later = LATER_TABLES.includes(tableText) ? ` (${tableText} cannot be exported yet)` : '';
-    throw new UsageError(`--table must be one of ${DATASET_TABLES.join(', ')}, not ${JSON.stringify(tableText)}${later}`);
+  // Other exports keep their bookmarks as `PREFIX:NAME` (see tables.ts): a sessions file export's
+  // own name must not look like one of them.
+  const reserved = RESERVED_BOOKMARK_PREFIXES.find((prefix) => sinceLast?.startsWith(prefix) === true);
+  if (reserved !== undefined && table === 'sessions' && dataset === null) {
+    throw new UsageError(`--since-last names starting with ${JSON.stringify(reserved)} are kept for other exports' bookmarks; choose another name`);
   }
-  const table = tableText as DatasetTable;
+
   const partitionText = optionalString(argv['partition-by'], '--partition-by');
   if (partitionText !== undefined && dataset === null) throw new UsageError('--partition-by applies to --dataset only');
   const partitionBy = oneOf(partitionText, 'day', '--partition-by', PARTITION_BYS);

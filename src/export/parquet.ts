@@ -3,7 +3,7 @@
  * of rows. Rows are gathered into column arrays one row group at a time, encoded, and the group's
  * bytes handed to the output before the next group is read, so memory holds one row group at most.
  *
- * Types: `string` → UTF8 BYTE_ARRAY; `json` → UTF8 BYTE_ARRAY holding the JSON text; `int64` → INT64;
+ * Types: `string` → UTF8 BYTE_ARRAY; `json` → UTF8 BYTE_ARRAY holding the JSON text; `int64` → INT64; `double` → DOUBLE;
  * `timestamp` → INT64 TIMESTAMP(MILLIS, UTC). Columns the contract keeps non-null are REQUIRED.
  */
 import { ByteWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer';
@@ -22,6 +22,8 @@ function parquetSchema(columns: readonly ExportColumn[]): SchemaElement[] {
       switch (c.type) {
         case 'int64':
           return { name: c.name, type: 'INT64', repetition_type };
+        case 'double':
+          return { name: c.name, type: 'DOUBLE', repetition_type };
         case 'timestamp':
           return {
             name: c.name,
@@ -83,7 +85,7 @@ export interface ParquetOptions {
 /**
  * Writes `rows` (arrays of column values in `columns` order, as SQLite returns them) as one Parquet
  * file to `out`. Resolves to the number of rows written. A time that is not a valid date-time, or
- * a non-integer in an int64 column, fails the export naming the row: never a silent null.
+ * a non-integer in an int64 column (a non-number in a double one), fails the export naming the row: never a silent null.
  */
 export async function writeParquet(
   columns: readonly ExportColumn[],
@@ -132,6 +134,11 @@ function converterFor(column: ExportColumn): Converter {
         if (typeof value === 'bigint') return value;
         if (typeof value !== 'number' || !Number.isInteger(value)) throw badValue(column, value, id, 'an integer');
         return BigInt(value);
+      };
+    case 'double':
+      return (value, id) => {
+        if (value === null || typeof value === 'number') return value;
+        throw badValue(column, value, id, 'a number');
       };
     case 'string':
     case 'json':

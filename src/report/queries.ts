@@ -318,13 +318,6 @@ function nextPeriod(start: string, aggregation: Aggregation): string {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
 
-const PERIOD_SQL: Record<Aggregation, string> = {
-  day: 'start_date',
-  // SQLite's `weekday 1` moves forward to a Monday; six days back first lands on this week's.
-  week: "date(start_date, '-6 days', 'weekday 1')",
-  month: "substr(start_date, 1, 7) || '-01'",
-};
-
 function periods(db: Db, where: string, params: Params, range: { from: string; to: string }, aggregation: Aggregation): Report['periods'] {
   // Summed per day in the per-day index's order (it holds the exit status and length too), then
   // per week or month here.

@@ -1,9 +1,8 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOneLine, runCli, tempDirs } from '../helpers.js';
-import { COLUMNS, databaseRows, duck, hardRow, insertRows, sqlPath, TIME_COLUMNS, type Row } from './fixture.js';
+import { COLUMNS, databaseRows, duck, hardRow, insertRows, sqlPath, TIME_COLUMNS, type Row, write } from './fixture.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
@@ -26,15 +25,6 @@ function tableText(db: string, where = '1'): Array<Record<string, unknown>> {
   return databaseRows(db, where)
     .sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1))
     .map((row) => Object.fromEntries(COLUMNS.map((c) => [c, row[c] === null ? null : String(row[c])])));
-}
-
-function write(db: string, sql: string, ...params: unknown[]): void {
-  const handle = new Database(db);
-  try {
-    handle.prepare(sql).run(...params);
-  } finally {
-    handle.close();
-  }
 }
 
 describe('export --dataset, partitions', () => {
@@ -144,8 +134,8 @@ describe('export --dataset, flags', () => {
   });
 
   it.each([
-    [['--table', 'transcripts'], '--table must be one of sessions, not "transcripts" (transcripts cannot be exported yet)'],
-    [['--table', 'people'], '--table must be one of sessions, not "people"'],
+    [['--dataset', 'lake', '--table', 'transcripts'], '--dataset writes the sessions table only; leave out --table transcripts'],
+    [['--table', 'people'], '--table must be one of sessions, transcripts, transcript_messages, not "people"'],
     [['--dataset', 'lake', '--format', 'csv'], '--dataset writes Parquet; leave out --format csv'],
     [['--dataset', 'lake', '--out', 'x.parquet'], '--out does not apply to --dataset'],
     [['--dataset', 'lake', '--started-from', '2026-01-01'], '--started-from does not apply to --dataset'],

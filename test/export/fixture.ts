@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { query, runCli } from '../helpers.js';
@@ -128,6 +129,16 @@ export function largeDatabase(dir: string, count: number): string {
   }
   insertRows(path, rows());
   return path;
+}
+
+/** Runs one statement on the database at `path`, the way a sync's writes land (a connection of its own). */
+export function write(path: string, sql: string, ...params: unknown[]): void {
+  const handle = new Database(path);
+  try {
+    handle.prepare(sql).run(...params);
+  } finally {
+    handle.close();
+  }
 }
 
 /** Every row of `sessions` in the database, in storage order, as the database holds it. */

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
 import { query, runCli, runCliIntoHead, sleep, tempDirs } from '../helpers.js';
-import { databaseRows, exportIds, hardDatabase, hardRow, insertRows, time } from './fixture.js';
+import { databaseRows, exportIds, hardDatabase, hardRow, insertRows, time, write } from './fixture.js';
 
 const dirs = tempDirs();
 afterAll(() => dirs.cleanup());
@@ -15,16 +14,6 @@ function delta(db: string, name: string, ...args: string[]): Promise<string[]> {
 
 function bookmark(db: string, name: string): { last_synced_at: string; rows: number } | undefined {
   return query<{ last_synced_at: string; rows: number }>(db, 'SELECT last_synced_at, rows FROM export_bookmarks WHERE name = ?', name)[0];
-}
-
-/** Changes the database the way a sync does: every write stamps last_synced_at. */
-function write(db: string, sql: string, ...params: unknown[]): void {
-  const handle = new Database(db);
-  try {
-    handle.prepare(sql).run(...params);
-  } finally {
-    handle.close();
-  }
 }
 
 const newestSynced = (db: string): string =>

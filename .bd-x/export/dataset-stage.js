@@ -1,0 +1,134 @@
+/**
+ * Step 1 of a dataset export: each partition's rows, read in the export's one read transaction,
+ * encoded as Parquet into a new file in the run's staging folder and flushed to disk in the
+ * background, ready to be swapped in.
+ */
+import { randomBytes } from 'node:crypto';
+import { close, closeSync, fsync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeFsError } from '../atomic-file.js';
+import { SyncError } from '../errors.js';
+import { NULL_PARTITION, nextValue } from './dataset-plan.js';
+/** Writes one partition's rows, read in the current transaction, to a new file in `staging`. */
+export async function stagePartition(layout, options, value, staging, noteNewest, flushes, statements) {
+    const time = layout.timeColumn;
+    const terms = [value === null ? `${time} IS NULL` : `${time} >= @from AND ${time} < @to`];
+    if (options.excludeDeleted && layout.deletedColumn !== null)
+        terms.push(`${layout.deletedColumn} IS NULL`);
+    const params = value === null ? {} : { from: value, to: nextValue(value, options.partitionBy) };
+    // Canonical times compare as text: `2026-04-20` <= every time of that day < `2026-04-21`. In the
+    // time index's order, so SQLite needs no sort (which would hold the partition's rows).
+    const sql = `SELECT ${layout.columns.map((c) => c.name).join(', ')} FROM ${layout.source} WHERE ${terms.join(' AND ')} ORDER BY ${time}`;
+    const rows = statements.get(sql).iterate(params);
+    const changed = layout.columns.findIndex((c) => c.name === layout.changedColumn);
+    const first = rows.next();
+    if (first.done === true)
+        return { value, rows: 0, bytes: 0, temp: null };
+    mkdirSync(staging, { recursive: true });
+    const temp = join(staging, `${value ?? NULL_PARTITION}.${randomBytes(4).toString('hex')}.parquet.tmp`);
+    const fd = openFile(temp);
+    const sink = new FileSink(fd, temp);
+    let count;
+    try {
+        const { writeParquet } = await import('./parquet.js');
+        count = await writeParquet(layout.columns, withFirst(first.value, rows, (row) => noteNewest(row[changed])), sink, {
+            rowGroupRows: options.rowGroupRows,
+            initialBytes: 1 << 16,
+        });
+    }
+    catch (error) {
+        rows.return?.();
+        closeSync(fd);
+        throw error;
+    }
+    // Durable before the rename makes it the partition (a crash must not leave an empty file there).
+    // Flushed in the background while the next partition is encoded: one fsync after another took
+    // longer than encoding every partition (0.7 s of 2.5 s for 400 partitions).
+    await flushes.add(fd, temp);
+    return { value, rows: count, bytes: sink.bytes, temp };
+}
+/** Prepared statements kept for the run: preparing one per partition was 3% of an export. */
+export class Statements {
+    #db;
+    #prepared = new Map();
+    constructor(db) {
+        this.#db = db;
+    }
+    get(sql) {
+        let statement = this.#prepared.get(sql);
+        if (statement === undefined) {
+            statement = this.#db.prepare(sql).raw(true);
+            this.#prepared.set(sql, statement);
+        }
+        return statement;
+    }
+}
+/** fsync-then-close of staged files in the background, a few at a time; {@link settle} waits for all. */
+export class Flushes {
+    #pending = new Set();
+    #error = null;
+    /** Starts flushing `fd`; waits first when {@link MAX_FLUSHES} are under way. */
+    async add(fd, path) {
+        if (this.#pending.size >= MAX_FLUSHES)
+            await Promise.race(this.#pending);
+        const flush = new Promise((done) => {
+            fsync(fd, (error) => {
+                if (error && this.#error === null)
+                    this.#error = new SyncError(`writing ${path} failed: ${describeFsError(error)}`, 1, { cause: error });
+                close(fd, () => done());
+            });
+        });
+        this.#pending.add(flush);
+        void flush.then(() => this.#pending.delete(flush));
+    }
+    /** Resolves once every file is flushed and closed; rejects with the first failure. */
+    async settle() {
+        await Promise.all(this.#pending);
+        if (this.#error !== null)
+            throw this.#error;
+    }
+}
+/**
+ * Staged files waiting for their fsync at most (each holds a descriptor). libuv's four threads run
+ * four at a time; the queue lets encoding go on meanwhile instead of waiting for the disk.
+ */
+const MAX_FLUSHES = 32;
+/** Writes Parquet bytes straight to a file descriptor. */
+class FileSink {
+    bytes = 0;
+    #fd;
+    #path;
+    constructor(fd, path) {
+        this.#fd = fd;
+        this.#path = path;
+    }
+    writeBytes(bytes) {
+        try {
+            for (let offset = 0; offset < bytes.byteLength;)
+                offset += writeSync(this.#fd, bytes, offset);
+        }
+        catch (error) {
+            return Promise.reject(new SyncError(`writing ${this.#path} failed: ${describeFsError(error)}`, 1, { cause: error }));
+        }
+        this.bytes += bytes.byteLength;
+        return Promise.resolve();
+    }
+}
+function* withFirst(first, rest, see) {
+    see(first);
+    yield first;
+    for (let next = rest.next(); next.done !== true; next = rest.next()) {
+        see(next.value);
+        yield next.value;
+    }
+}
+function openFile(path) {
+    try {
+        // Owner-only, like the database and every export file: the rows hold system prompts.
+        return openSync(path, 'wx', 0o600);
+    }
+    catch (error) {
+        throw new SyncError(`writing ${path} failed: ${describeFsError(error)}`, 1, { cause: error });
+    }
+}
+//# sourceMappingURL=dataset-stage.js.map

@@ -1,0 +1,30 @@
+/** The open warnings of one scope, by code. */
+export function openWarningsOf(db, scope) {
+    const rows = db.prepare(`SELECT code, message FROM open_warnings WHERE scope = ?`).all(scope);
+    return new Map(rows.map((row) => [row.code, row.message]));
+}
+/** Every open warning, for `status`. */
+export function listOpenWarnings(db) {
+    return db
+        .prepare(`SELECT scope, code, message, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt, run_id AS runId
+       FROM open_warnings ORDER BY scope, code`)
+        .all();
+}
+/**
+ * Records a run's warnings for its scope. A complete run (`complete`) closes the ones it did not
+ * see again; a failed one only adds. A warning keeps its first time while its message stays.
+ */
+export function saveWarnings(db, scope, runId, now, warnings, complete) {
+    const upsert = db.prepare(`INSERT INTO open_warnings (scope, code, message, first_seen_at, last_seen_at, run_id) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (scope, code) DO UPDATE SET
+       first_seen_at = CASE WHEN message IS excluded.message THEN first_seen_at ELSE excluded.first_seen_at END,
+       message = excluded.message, last_seen_at = excluded.last_seen_at, run_id = excluded.run_id`);
+    db.transaction(() => {
+        if (complete) {
+            db.prepare(`DELETE FROM open_warnings WHERE scope = ? AND code NOT IN (SELECT value FROM json_each(?))`).run(scope, JSON.stringify(warnings.map((warning) => warning.code)));
+        }
+        for (const warning of warnings)
+            upsert.run(scope, warning.code, warning.message, now, now, runId);
+    })();
+}
+//# sourceMappingURL=warnings.js.map

@@ -1,0 +1,113 @@
+/**
+ * The writer thread: its own connection to the database, a SessionWriter, and a loop answering
+ * the requests of {@link threadWriter} in order.
+ *
+ * Pages are committed in groups: a transaction stays open while pages keep coming, and commits at
+ * {@link PAGES_PER_TRANSACTION} pages, when it is {@link MAX_OPEN_MS} old, when no page came for
+ * {@link IDLE_MS}, or before any other request. The session ids are random, so every commit rewrites
+ * index pages all over the file; one commit per page wrote the same index pages again and again.
+ * A page is answered only once its transaction has committed: what the run counts is on disk, and a
+ * kill loses at most the open group (which the next run reads again). A failed write or commit
+ * fails every page of the group with SQLite's own error (a full disk, say), and the thread goes on.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from './db.js';
+import { PAGES_PER_TRANSACTION, writerOps } from './writer.js';
+const MAX_OPEN_MS = 100;
+const IDLE_MS = 10;
+const port = parentPort;
+const { path, lockToken } = workerData;
+const db = openDatabase(path);
+const ops = writerOps(db, lockToken);
+const begin = db.prepare('BEGIN');
+const commit = db.prepare('COMMIT');
+/** The pages written in the open transaction, waiting for their answer. */
+let group = [];
+let openedAt = 0;
+let idle;
+port.on('message', (request) => {
+    if (request.op !== 'writePage') {
+        commitGroup();
+        answer(request.id, () => handle(request));
+        if (request.op === 'close')
+            port.close();
+        return;
+    }
+    try {
+        if (group.length === 0) {
+            begin.run();
+            openedAt = performance.now();
+        }
+        group.push({ id: request.id, counts: ops.writer.writeWithin(...request.args) });
+    }
+    catch (error) {
+        // Part of the page may be written: the whole group rolls back and fails with it.
+        failGroup([...group.map((page) => page.id), request.id], error);
+        return;
+    }
+    clearTimeout(idle);
+    if (group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS)
+        commitGroup();
+    else
+        idle = setTimeout(commitGroup, IDLE_MS);
+});
+port.postMessage('ready');
+function commitGroup() {
+    clearTimeout(idle);
+    if (group.length === 0)
+        return;
+    const pages = group;
+    group = [];
+    try {
+        commit.run();
+    }
+    catch (error) {
+        failGroup(pages.map((page) => page.id), error);
+        return;
+    }
+    for (const page of pages)
+        port.postMessage({ id: page.id, result: page.counts });
+}
+/** Rolls back what is still open (SQLite may have done so itself) and fails `ids` with `error`. */
+function failGroup(ids, error) {
+    clearTimeout(idle);
+    group = [];
+    if (db.inTransaction) {
+        try {
+            db.exec('ROLLBACK');
+        }
+        catch {
+            // The error to report is the one that failed the group.
+        }
+    }
+    for (const id of ids)
+        answer(id, () => { throw error; });
+}
+function answer(id, work) {
+    let reply;
+    try {
+        reply = { id, result: work() };
+    }
+    catch (error) {
+        reply = { id, error: { message: error.message, code: error.code } };
+    }
+    port.postMessage(reply);
+}
+function handle(request) {
+    switch (request.op) {
+        case 'markDeleted':
+            return ops.markDeleted(...request.args);
+        case 'unseenLiveIds':
+            return ops.unseenLiveIds(...request.args);
+        case 'resetSeen':
+            return ops.resetSeen();
+        case 'pruneMembers':
+            return ops.pruneMembers(...request.args);
+        case 'saveCounters':
+            return ops.saveCounters(...request.args);
+        case 'close':
+            db.close();
+            return null;
+    }
+}
+//# sourceMappingURL=writer-worker.js.map

@@ -1,0 +1,205 @@
+/**
+ * What the stages of one sync run share: the API client and its request slots, the writer, the
+ * run's counters, its warnings, and the stop signal. The stages (scan.ts, lookups.ts) decide
+ * nothing here: this file reads, checks and stores one list page at a time, and keeps count.
+ */
+import pLimit from 'p-limit';
+import { ApiClient } from '../api/client.js';
+import { CongestionWindow } from '../api/congestion.js';
+import { parseSession } from '../api/session.js';
+import { addCounts } from '../store/upsert.js';
+import { ApiInconsistencyError, checkPage } from './plan.js';
+/** The shared plumbing of one run. */
+export class RunContext {
+    options;
+    scope;
+    client;
+    /**
+     * Request slots: at most `concurrency` requests on the network, fewer while the congestion
+     * window is reduced (every stage's requests go through these slots and this client).
+     */
+    limit;
+    /** One congestion window for the run's every request (see api/congestion.ts). */
+    congestion;
+    stop = new AbortController();
+    clock;
+    counters = {
+        requests: 0, retries: 0, pages: 0, seen: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, deleted: 0,
+    };
+    notes = [];
+    #warnings = new Map();
+    /** The scope's warnings left open by its last run (code to message). */
+    previousWarnings = new Map();
+    writer;
+    runId = 0;
+    startedAt = '';
+    phase = 'head';
+    mode = 'incremental';
+    /** The API's count in the last list response, for progress. */
+    apiTotal = null;
+    #lastPage = null;
+    /** List requests this run may make at most (set from page 1's count); null until then. */
+    #listCeiling = null;
+    #listRequests = 0;
+    /** Page 1, requested as the run was prepared; taken by the first read of page 1. */
+    #firstPage;
+    #countersSavedAt = 0;
+    constructor(options, scope) {
+        this.options = options;
+        this.scope = scope;
+        this.clock = options.clock ?? (() => new Date());
+        options.signal?.addEventListener('abort', () => this.stop.abort(options.signal?.reason), { once: true });
+        this.limit = pLimit(options.concurrency);
+        this.congestion = new CongestionWindow({ max: options.concurrency, onWindow: (window) => (this.limit.concurrency = window) });
+        this.client = new ApiClient({ ...options.api, signal: this.stop.signal, congestion: this.congestion });
+        this.#firstPage = this.#request(1);
+        // Its failure is reported when the run reads page 1; a run that never starts ignores it.
+        this.#firstPage.catch(() => { });
+    }
+    /** The list requests this run may make at most, and how many it made. */
+    get listRequests() {
+        return { made: this.#listRequests, ceiling: this.#listCeiling };
+    }
+    /** Sets the run's ceiling of list requests (once, from the first page 1 of the run). */
+    setListCeiling(ceiling) {
+        this.#listCeiling ??= ceiling;
+    }
+    /**
+     * Fetches list page `page`, checks its `meta`, lets `judge` (the scan's plan) call it a repeat,
+     * and stores it unless it is one, after `beforeWrite` if given.
+     */
+    async readPage(page, judge = (checked) => ({ ...checked, repeat: false }), beforeWrite) {
+        this.throwIfStopped();
+        const prefetched = page === 1 ? this.#firstPage : null;
+        if (prefetched !== null)
+            this.#firstPage = null;
+        const body = await (prefetched ?? this.#request(page));
+        const ids = body.data.flatMap((record) => {
+            const id = record?.id;
+            return typeof id === 'string' ? [id] : [];
+        });
+        const verdict = judge(checkPage(page, this.options.perPage, body), ids);
+        for (const problem of verdict.problems)
+            this.warn(problem);
+        if (new Set(ids).size < ids.length) {
+            // Stored once all the same: the rows are keyed by id, and the newest version wins.
+            this.warn({ code: 'duplicate-ids', message: `page ${page} lists a session more than once: each is stored once` });
+        }
+        this.apiTotal = verdict.total;
+        this.#lastPage = Math.max(this.#lastPage ?? 0, verdict.reportedLastPage);
+        await beforeWrite?.();
+        // The page is in hand: it is written even if a stop was requested meanwhile.
+        const createdAts = verdict.repeat ? [] : await this.#store(body);
+        this.counters.pages++;
+        await this.progress();
+        return { verdict, ids, received: body.data.length, createdAts };
+    }
+    /** Writes records (a page, or a looked-up session with scope '') and counts what they did. */
+    async write(records, scope) {
+        const counts = await this.writer.writePage(records, this.runId, this.clock().toISOString(), scope);
+        addCounts(this.counters, counts);
+        return counts;
+    }
+    /**
+     * Notes a warning, logged at warn level (also under --quiet) when it is new or changed since the
+     * scope's last run, at info level while it stays the same; the report carries it either way.
+     * The same code again in this run only counts (its first message stays).
+     */
+    warn(problem) {
+        const seen = this.#warnings.get(problem.code);
+        if (seen !== undefined) {
+            seen.count++;
+            return;
+        }
+        this.#warnings.set(problem.code, { code: problem.code, message: problem.message, count: 1 });
+        if (this.previousWarnings.get(problem.code) === problem.message) {
+            this.options.log.info(`${problem.message} (as in the last run)`, { code: problem.code });
+        }
+        else {
+            this.options.log.warn(problem.message, { code: problem.code });
+        }
+    }
+    /** The warnings so far. */
+    get warnings() {
+        return [...this.#warnings.values()].map((warning) => ({ ...warning }));
+    }
+    /** Something the run did beyond the plain path, worth a line at info level. */
+    note(note) {
+        this.notes.push(note);
+        this.options.log.info(note);
+    }
+    throwIfStopped() {
+        if (this.stop.signal.aborted)
+            throw this.stop.signal.reason ?? new Error('stopped');
+    }
+    /**
+     * For tasks run side by side: the first failure stops the run at once (no new requests, those in
+     * flight aborted) and is rethrown once every task has settled, so nothing is written after the
+     * run is recorded.
+     */
+    firstFailure() {
+        let first = null;
+        return {
+            note: (error) => {
+                first ??= { error };
+                this.stop.abort(error);
+            },
+            rethrow: () => {
+                if (first !== null)
+                    throw first.error;
+            },
+            failed: () => first !== null,
+        };
+    }
+    /** Copies the client's counters into the run's. */
+    takeClientStats() {
+        this.counters.requests = this.client.stats.requests;
+        this.counters.retries = this.client.stats.retries;
+    }
+    /** Reports progress, and saves the counters through the writer at most once a second. */
+    async progress() {
+        if (Date.now() - this.#countersSavedAt > 1000) {
+            this.#countersSavedAt = Date.now();
+            this.takeClientStats();
+            await this.writer.saveCounters(this.runId, { ...this.counters }, this.mode);
+        }
+        this.options.onProgress?.({
+            phase: this.phase,
+            pages: this.counters.pages,
+            lastPage: this.#lastPage,
+            seen: this.counters.seen,
+            total: this.apiTotal,
+        });
+    }
+    /** Reports the transcripts stage's progress: `done` of `total` candidates so far. */
+    transcriptProgress(done, total) {
+        this.options.onProgress?.({ phase: 'transcripts', pages: done, lastPage: total, seen: done, total });
+    }
+    /** Aborts what is in flight (when the run cannot start: the lock is held, the database is unusable). */
+    cancel() {
+        this.stop.abort(new Error('cancelled'));
+    }
+    /** One list request through the request slots, counted against the run's ceiling. */
+    #request(page) {
+        return this.limit(() => {
+            this.throwIfStopped();
+            if (this.#listCeiling !== null && this.#listRequests >= this.#listCeiling) {
+                throw new ApiInconsistencyError(`stopped after ${this.#listRequests} list requests, the most this run may make for the sessions the API reported; the API kept listing pages (see the warnings)`);
+            }
+            this.#listRequests++;
+            return this.client.listSessions(page, this.options.perPage, this.options.filters);
+        });
+    }
+    /** Validates a page's records and writes them in one transaction; returns their createdAt. */
+    async #store(body) {
+        const parsed = body.data.map(parseSession);
+        await this.write(parsed, this.scope);
+        this.counters.seen += body.data.length;
+        const createdAts = [];
+        for (const record of parsed)
+            if (record.ok)
+                createdAts.push(record.row.createdAt);
+        return createdAts;
+    }
+}
+//# sourceMappingURL=context.js.map
