@@ -105,7 +105,7 @@ describe('export --since-last beside a running sync', () => {
 
     // A slow second sync that re-reads every page while sessions are created, edited and ended.
     for (const session of sim.store.all().slice(0, 60)) sim.store.edit(session.id);
-    sim.setOptions({ latencyMs: 15, createEvery: 3 });
+    sim.setOptions({ latencyMs: 40, createEvery: 3 }); // slow enough for several exports on a loaded machine
     const sync = runCli(['sync', '--api-url', sim.url, '--db', db, '--full', '--per-page', '10', '--concurrency', '2', '--quiet'], options);
     let running = true;
     void sync.finally(() => (running = false));
