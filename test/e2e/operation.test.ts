@@ -34,24 +34,19 @@ async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-function pagesWritten(): number {
+/** A number read from the database while a sync may be creating it: 0 before it can be read. */
+function countOrZero(sql: string): number {
   if (!existsSync(db)) return 0;
   try {
-    return query<{ pages: number }>(db, 'SELECT coalesce(max(pages), 0) AS pages FROM sync_runs')[0]!.pages;
+    return query<{ n: number }>(db, sql)[0]!.n;
   } catch {
     return 0;
   }
 }
 
+const pagesWritten = (): number => countOrZero('SELECT coalesce(max(pages), 0) AS n FROM sync_runs');
 /** How many runs have recorded themselves in `sync_runs`. */
-function runsRecorded(): number {
-  if (!existsSync(db)) return 0;
-  try {
-    return query<{ n: number }>(db, 'SELECT count(*) AS n FROM sync_runs')[0]!.n;
-  } catch {
-    return 0;
-  }
-}
+const runsRecorded = (): number => countOrZero('SELECT count(*) AS n FROM sync_runs');
 
 function lockHeld(): boolean {
   if (!existsSync(db)) return false;
