@@ -3,9 +3,10 @@
  * run down instead of each request retrying on its own, while a 429 that stands alone (a fault,
  * not a limit) costs only its own request a wait:
  *
- * - a 429 is the API **limiting our rate** when at least 3 of the last 8 answers of the last second
- *   were 429s (or all the answers there are, early in a run): a rate limit refuses many requests
- *   at once, since every request finds the bucket empty; a fault refuses one among successes;
+ * - a 429 is the API **limiting our rate** when at least half of the last 8 answers within a
+ *   second were 429s (two at least), or 5 of the last 32 within 5 s, or the API served nothing in
+ *   the last second: a rate limit refuses many requests at once, since every request finds the
+ *   bucket empty, or a steady share; a fault refuses one among successes;
  * - such a 429's `Retry-After` **pauses every request**, the **window** (requests allowed in
  *   flight, 1..max) halves once per event and grows back by one for every window's worth of
  *   successes, up to `max` (`--concurrency`): it is applied to the run's request slots;
@@ -38,12 +39,13 @@ const PACE_HALF_LIFE_MS = 1000;
 
 /**
  * A 429 is the API limiting our rate when 429s were at least `share` of the last `answers` answers
- * within `ms` (all the answers there are, when fewer): a burst refused at once, or refusals that
- * keep coming at a steady share.
+ * within `ms` (all the answers there are, when fewer), and at least `least` of them: a burst refused
+ * at once, or refusals that keep coming at a steady share. (Or when the API served nothing in the
+ * last second: nothing to tell it from.)
  */
 const LIMIT_SCALES = [
-  { answers: 8, ms: 1000, share: 1 / 2 },
-  { answers: 32, ms: 5000, share: 5 / 32 },
+  { answers: 8, ms: 1000, share: 1 / 2, least: 2 },
+  { answers: 32, ms: 5000, share: 5 / 32, least: 5 },
 ] as const;
 const KEPT_ANSWERS = 32;
 
@@ -208,9 +210,11 @@ export class CongestionWindow {
 
   /** Whether the recent answers say the API is limiting our rate (see the module comment). */
   #limiting(now: number): boolean {
-    return LIMIT_SCALES.some(({ answers, ms, share }) => {
+    if (this.#servedWithin(now, 1000) === 0) return true;
+    return LIMIT_SCALES.some(({ answers, ms, share, least }) => {
       const recent = this.#answers.slice(-answers).filter((answer) => answer.at > now - ms);
-      return recent.filter((answer) => answer.refused).length >= recent.length * share;
+      const refused = recent.filter((answer) => answer.refused).length;
+      return refused >= least && refused >= recent.length * share;
     });
   }
 
