@@ -13,8 +13,9 @@
  * - from two such events in one busy stretch the **API's rate** is read: the requests it served
  *   from one to the next, over the time between them (both times its bucket was empty, so what it
  *   served is what it refilled, pauses included). Request starts are then spaced at 0.97 of that
- *   rate, which rises by 1% a second to find a limit that was lifted; a lone 429 while above the
- *   rate sets it back; forgotten 30 s after the last event;
+ *   rate, which rises by 2% a second to find a limit that was lifted; a lone 429 while above the
+ *   rate makes the rate reached the API's; forgotten 30 s after the last event (after a first
+ *   event, the API's bucket is taken to have held a second's worth when the busy stretch began);
  * - any 429 after a busy second, while no pace holds, sets a first **pace** of 0.95 of what the
  *   API served in that second, held for a second after its `Retry-After` and then halving every
  *   second: a request window alone cannot keep a fast, near API under a limit counted in requests
@@ -183,7 +184,8 @@ export class CongestionWindow {
       this.#credit = 0;
       this.#setWindow(Math.max(1, Math.floor(this.#window / 2)));
     } else if (!limit && this.#rate > 0 && this.rateAt(now).ours >= this.#rate) {
-      // A probe above the API's rate found it: back to just under it.
+      // A probe above the API's rate found it near the rate it had risen to: back to just under that.
+      this.#rate = this.rateAt(now).ours;
       this.#probeFrom = now + wait;
     }
     if (this.#since !== null && startedAt <= this.#since) return;
