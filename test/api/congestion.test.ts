@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CongestionWindow } from '../../src/api/congestion.js';
 import { UsageError } from '../../src/errors.js';
+import { createTokenBucket } from '../../src/simulate/rate-limit.js';
 
 describe('CongestionWindow', () => {
   it('starts at the largest window, without a pause or a pace', () => {
@@ -87,5 +88,86 @@ describe('CongestionWindow', () => {
     window.rateLimited(5010, 5000, 1000);
     expect(window.paceAt(5010)).toBe(0);
     expect(window.window).toBe(4);
+  });
+});
+
+/**
+ * A run in virtual time, one millisecond a step: requests start whenever a slot is free and the
+ * window says go, each answered `latencyMs` later by `answer` (a 429's seconds of Retry-After, or
+ * null). A refused request keeps its slot and starts again after its Retry-After and 250 ms, as
+ * the client retries. Returns the answers counted.
+ */
+function runFor(
+  window: CongestionWindow,
+  seconds: number,
+  answer: (now: number, n: number) => number | null,
+  latencyMs = 20,
+): { served: number; refused: number } {
+  interface Slot { startedAt: number; doneAt: number; retryAt: number | null }
+  const slots: Slot[] = [];
+  let served = 0;
+  let refused = 0;
+  let asked = 0;
+  for (let now = 0; now < seconds * 1000; now++) {
+    for (const slot of [...slots]) {
+      if (slot.retryAt === null && slot.doneAt === now) {
+        const retryAfter = answer(now, asked++);
+        if (retryAfter === null) {
+          served++;
+          window.succeeded(now);
+          slots.splice(slots.indexOf(slot), 1);
+        } else {
+          refused++;
+          window.rateLimited(now, slot.startedAt, retryAfter * 1000);
+          slot.retryAt = now + retryAfter * 1000 + 250;
+        }
+      }
+    }
+    const go = (slot: Slot): void => {
+      window.started(now);
+      Object.assign(slot, { startedAt: now, doneAt: now + latencyMs, retryAt: null });
+    };
+    for (const slot of slots) if (slot.retryAt !== null && slot.retryAt <= now && window.delayBefore(now) === 0) go(slot);
+    while (slots.length < window.window && window.delayBefore(now) === 0) {
+      const slot: Slot = { startedAt: now, doneAt: now, retryAt: null };
+      slots.push(slot);
+      go(slot);
+    }
+  }
+  return { served, refused };
+}
+
+describe('CongestionWindow, a rate limit told from sporadic 429s', () => {
+  it('lets the other requests go on after a lone 429 among successes, without shrinking the window', () => {
+    const window = new CongestionWindow({ max: 8 });
+    for (let at = 0; at <= 2000; at += 10) {
+      window.started(at);
+      window.succeeded(at + 5);
+    }
+    window.rateLimited(2010, 2000, 1000);
+    expect(window.delayBefore(2010)).toBeLessThan(50);
+    expect(window.window).toBe(8);
+  });
+
+  it('keeps most of its speed when one request in 30 is answered 429 at random, whatever the pace', () => {
+    const window = new CongestionWindow({ max: 8 });
+    // Unhindered, 8 slots at 20 ms serve 400 requests a second.
+    const { served, refused } = runFor(window, 20, (_now, n) => (n % 30 === 29 ? 1 : null));
+    // Each refused request holds its slot for 1.25 s: 8 slots serve about 130 a second at most
+    // (2,600 in 20 s). Pausing every request for each 429 served 347.
+    expect(refused).toBeGreaterThan(50);
+    expect(served).toBeGreaterThan(1500);
+  });
+
+  it('under a 20 requests/s token bucket, keeps close to its rate with few 429s', () => {
+    const window = new CongestionWindow({ max: 8 });
+    const bucket = createTokenBucket(20, 0);
+    // At 100 ms a request: 8 slots could ask 80 a second.
+    const { served, refused } = runFor(window, 30, (now) => bucket.take(now), 100);
+    // The bucket lets through 20 at once and 20 a second: 620 in 30 s at most.
+    expect(served).toBeGreaterThan(0.85 * 620);
+    expect(refused / (served + refused)).toBeLessThanOrEqual(0.05);
+    expect(window.rateAt(30_000).api).toBeGreaterThan(15);
+    expect(window.rateAt(30_000).api).toBeLessThan(21);
   });
 });
