@@ -1,7 +1,9 @@
 // The cases of how costs grow with the account, called from bench/run.mjs with its helpers: full
 // sync against the minimal storer, idle runs at 20k and BENCH_SCALE sessions with stuck-open
-// sessions in the data, database bytes per session, a rate-limited API, report and status at scale.
-import { existsSync, statSync } from 'node:fs';
+// sessions in the data, database bytes per session, a rate-limited API, report, status and the CSV
+// export at scale.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -82,6 +84,24 @@ export async function costCases({ simulator, run, repeat, sync, freshDb, record,
   record('report', `report --json at ${k(SCALE)} sessions`, fmt(report.ms), '1.00 s', report.ms / 1000, '< 1.00', report.ms < 1000);
   const status = repeat(() => run(process.execPath, [cli, 'status', '--db', scaleDb]));
   record('status', `status at ${k(SCALE)} sessions`, fmt(status.ms), '0.30 s', status.ms / 300, '< 1.00', status.ms < 300);
+
+  // CSV export of the SCALE database vs the sqlite3 command line, both into a file.
+  if (spawnSync('sqlite3', ['-version']).status === 0) {
+    const handle = new Database(scaleDb, { readonly: true });
+    const columns = handle.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('sessions').join(', ');
+    handle.close();
+    const sqlite3 = repeat(() => {
+      const fd = openSync(join(scaleDb, '..', 'scale-sqlite3.csv'), 'w');
+      try {
+        return run('sqlite3', ['-csv', '-header', scaleDb, `SELECT ${columns} FROM sessions`], { stdout: fd });
+      } finally {
+        closeSync(fd);
+      }
+    });
+    const exported = repeat(() => run(process.execPath, [cli, 'export', '--db', scaleDb, '--format', 'csv', '--out', join(scaleDb, '..', 'scale.csv')]));
+    record('export', `CSV export of ${k(SCALE)} rows vs sqlite3 -csv`, fmt(exported.ms), fmt(sqlite3.ms), sqlite3.ms / exported.ms, '>= 0.90',
+      sqlite3.ms / exported.ms >= 0.9);
+  }
 
   // A rate-limited API: 20 requests a second, 30k sessions, concurrency 8 (one run: it takes ~16 s).
   const limited = await simulator(['--sessions', '30000', '--seed', '1', '--rate-limit', '20']);

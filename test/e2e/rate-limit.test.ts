@@ -50,9 +50,11 @@ async function recordingProxy(target: string, log: Exchange[]): Promise<string> 
   return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 }
 
-describe('against an API limited to 20 requests a second', () => {
+// 8 requests a second: even a loaded machine, where one request can take a quarter second, goes
+// faster than that with eight in flight, so the limit is really met.
+describe('against an API limited to 8 requests a second', () => {
   it('syncs everything with few 429s, every request waiting out a Retry-After', async () => {
-    sim = await startSimulator({ sessions: 6000, seed: 41, rateLimit: 20 });
+    sim = await startSimulator({ sessions: 4000, seed: 41, rateLimit: 8 });
     const log: Exchange[] = [];
     const url = await recordingProxy(sim.url, log);
     const db = join(folder.path, 'sessions.db');
@@ -63,8 +65,8 @@ describe('against an API limited to 20 requests a second', () => {
     });
 
     expect(result.code).toBe(0);
-    expect(summary).toMatchObject({ status: 'succeeded', inserted: 6000 });
-    expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBe(6000);
+    expect(summary).toMatchObject({ status: 'succeeded', inserted: 4000 });
+    expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBe(4000);
     const stats = sim.stats();
     const refused = stats.byStatus['429'] ?? 0;
     // A burst at the start is refused (the run does not know the limit yet); after that few are.
