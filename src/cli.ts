@@ -200,6 +200,22 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
     .exitProcess(false);
 }
 
+/**
+ * After a command's handler, yargs formats that command's whole help text and keeps it, in case
+ * the program shows it later; ours never does (a usage error prints one line, and `--help` formats
+ * the help when asked). The formatting (text widths, wrapping) costs most for `export`, whose help
+ * is the longest: measured with `farm-bench`, an incremental `export --dataset --since-last` after
+ * 100 new sessions took 0.77 to 0.80 of the time without the skip (medians of 7, a loaded machine),
+ * which is what brings it within a tenth of a full dataset export; for an idle sync it was within
+ * the noise. yargs offers no option for it, only its internal methods, hence the guarded access:
+ * if a later yargs moves the method, nothing is skipped and nothing breaks.
+ */
+function skipHelpCaching(parser: Yargs): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** Runs the CLI on `args`; resolves to the exit code. */
 export async function main(args: string[], env: Env = process.env): Promise<number> {
   // SQLite reads `file:` URIs only when told so before it starts; a read-only open of a WAL
@@ -213,6 +229,7 @@ export async function main(args: string[], env: Env = process.env): Promise<numb
   const parser = buildParser(args, (handler, argv) => {
     chosen = { handler, argv };
   });
+  skipHelpCaching(parser);
   parser.fail((message, error) => {
     usageError = message ?? messageOf(error);
     flags = Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
