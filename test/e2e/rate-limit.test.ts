@@ -69,9 +69,12 @@ describe('against an API limited to 8 requests a second', () => {
     expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBe(4000);
     const stats = sim.stats();
     const refused = stats.byStatus['429'] ?? 0;
-    // A burst at the start is refused (the run does not know the limit yet); after that few are.
+    // Bursts at the start are refused: the run does not know the limit yet, and two rate-limit
+    // events tell it the API's rate. Their size does not grow with the run (6 to 14 refusals of
+    // about 50 requests here, 5 of 305 in the bench's 30k-session case), so a bound on the count
+    // says "few"; a share of so short a run would mostly measure the start.
     expect(refused).toBeGreaterThan(0);
-    expect(refused / stats.requests).toBeLessThanOrEqual(0.15);
+    expect(refused).toBeLessThanOrEqual(20);
     // After each 429 (Retry-After: 1), no request reached the API for the rest of that second,
     // bar those already on their way when it was answered (a quarter second allowed for them: the
     // CLI, this proxy and the simulator share two cores).
