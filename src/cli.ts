@@ -204,10 +204,9 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
  * After a command's handler, yargs formats that command's whole help text and keeps it, in case
  * the program shows it later; ours never does (a usage error prints one line, and `--help` formats
  * the help when asked). The formatting (text widths, wrapping) costs most for `export`, whose help
- * is the longest: measured with `farm-bench`, an incremental `export --dataset --since-last` after
- * 100 new sessions took 0.77 to 0.80 of the time without the skip (medians of 7, a loaded machine),
- * which is what brings it within a tenth of a full dataset export; for an idle sync it was within
- * the noise. yargs offers no option for it, only its internal methods, hence the guarded access:
+ * is the longest: about 70 ms, measured with `farm-bench` (an `export --dataset --since-last` with
+ * nothing new took 0.47 s with the skip and 0.54 s without, medians of 11), an eighth of an
+ * incremental dataset export; for an idle sync it was within the noise. yargs offers no option for it, only its internal methods, hence the guarded access:
  * if a later yargs moves the method, nothing is skipped and nothing breaks.
  */
 function skipHelpCaching(parser: Yargs): void {
