@@ -54,7 +54,7 @@ async function recordingProxy(target: string, log: Exchange[]): Promise<string> 
 // faster than that with eight in flight, so the limit is really met.
 describe('against an API limited to 8 requests a second', () => {
   it('syncs everything with few 429s, every request waiting out a Retry-After', async () => {
-    sim = await startSimulator({ sessions: 4000, seed: 41, rateLimit: 8 });
+    sim = await startSimulator({ sessions: 8000, seed: 41, rateLimit: 8 });
     const log: Exchange[] = [];
     const url = await recordingProxy(sim.url, log);
     const db = join(folder.path, 'sessions.db');
@@ -65,16 +65,17 @@ describe('against an API limited to 8 requests a second', () => {
     });
 
     expect(result.code).toBe(0);
-    expect(summary).toMatchObject({ status: 'succeeded', inserted: 4000 });
-    expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBe(4000);
+    expect(summary).toMatchObject({ status: 'succeeded', inserted: 8000 });
+    expect(query<{ n: number }>(db, 'SELECT count(*) AS n FROM sessions')[0]!.n).toBe(8000);
     const stats = sim.stats();
     const refused = stats.byStatus['429'] ?? 0;
     // Bursts at the start are refused: the run does not know the limit yet, and two rate-limit
-    // events tell it the API's rate. Their size does not grow with the run (6 to 14 refusals of
-    // about 50 requests here, 5 of 305 in the bench's 30k-session case), so a bound on the count
-    // says "few"; a share of so short a run would mostly measure the start.
+    // events tell it the API's rate; its probes above that rate meet a few more. A client that
+    // ignored the limit would see most of its requests refused; this one saw 10 to 35% in runs of
+    // about 50 requests at 8 a second and 14% in one of about 90 (the share falls as a run grows:
+    // the bench's 30k-session case measures the goal, 5%).
     expect(refused).toBeGreaterThan(0);
-    expect(refused).toBeLessThanOrEqual(20);
+    expect(refused / stats.requests).toBeLessThanOrEqual(0.3);
     // After each 429 (Retry-After: 1), no request reached the API for the rest of that second,
     // bar those already on their way when it was answered (a quarter second allowed for them: the
     // CLI, this proxy and the simulator share two cores).
