@@ -78,7 +78,6 @@ export async function fetchTranscripts(run: RunContext, db: Db, lockToken: strin
         counts.invalid++;
       }
     }
-    run.counters.seen++;
   };
 
   for (;;) {

@@ -94,6 +94,8 @@ describe('sync --transcripts', () => {
     expect(stored).toBeGreaterThan(500);
     expect(summary.transcripts).toMatchObject({ stored, zeroRetention, missing: 0, invalid: 0, requests: ended.length - zeroRetention });
     expect(Number(summary.retries)).toBeGreaterThan(0);
+    // `seen` counts the sessions the list pages held; the transcripts have their own counts.
+    expect(summary.seen).toBe(3000);
 
     sim.resetStats();
     sim.setOptions({ faultRate: 0 });
