@@ -267,7 +267,7 @@ function durations(db: Db, where: string, params: Params): Report['durations'] {
   ).sort();
   const n = lengths.length;
   // Nearest rank: the smallest length with at least p% of the lengths at or below it.
-  const percentile = (p: number): number | null => (n === 0 ? null : lengths[Math.ceil((p * n) / 100) - 1]!);
+  const percentile = (p: number): number | null => (n === 0 ? null : lengths[nearestRank(p, n) - 1]!);
   const buckets = DURATION_EDGES.map(() => 0);
   let sum = 0;
   for (const length of lengths) {
