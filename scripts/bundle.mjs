@@ -2,9 +2,9 @@
 //
 // Why: loading yargs and our modules file by file took about 50 ms of every run, a third of an
 // incremental sync with nothing new; one bundle (split where commands are loaded lazily) takes half.
-// better-sqlite3 (a native addon) stays in node_modules, and so does drizzle's migrator (loaded with
-// require, only to migrate); the schema and getTableColumns are bundled, tree-shaken (importing
-// drizzle-orm whole cost about 115 ms of every run, the bundled part under 15). The proxy agents stay
+// better-sqlite3 (a native addon) stays in node_modules. Of drizzle-orm only the schema and
+// getTableColumns are bundled, tree-shaken (importing drizzle-orm whole cost about 115 ms of every
+// run, the bundled part under 15); migrations are applied by our own runner (src/store/migrate.ts). The proxy agents stay
 // too: they load only when a proxy is set, and their `debug` dependency requires Node's modules
 // dynamically, which an ES module bundle cannot do.
 //

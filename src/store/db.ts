@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { SyncError, UsageError } from '../errors.js';
+import { applyMigrations } from './migrate.js';
 
 export type Db = Database.Database;
 
@@ -100,7 +101,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma('cache_size = -32768');
     db.pragma('wal_autocheckpoint = 16384');
     const known = schemaVersion();
-    if (found < known) applyMigrations(db, known);
+    if (found < known) migrate(db, known);
     if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
     return db;
   } catch (error) {
@@ -290,32 +291,22 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
-function applyMigrations(db: Db, known: number): void {
-  // drizzle is loaded only when there is something to migrate: most runs skip its start-up cost.
-  const { drizzle } = load('drizzle-orm/better-sqlite3') as typeof import('drizzle-orm/better-sqlite3');
-  const { migrate } = load('drizzle-orm/better-sqlite3/migrator') as typeof import('drizzle-orm/better-sqlite3/migrator');
-  // Two processes starting on a new file at once: drizzle reads which migrations are applied before
-  // it takes the write lock, so the loser fails on tables the winner just created, or with
-  // SQLITE_BUSY_SNAPSHOT when the winner committed while it waited. Read again: by then the winner's
-  // migrations are recorded and nothing is left to apply.
-  retryWhileBusy(() => migrate(drizzle(db), { migrationsFolder: MIGRATIONS }), /already exists/);
+function migrate(db: Db, known: number): void {
+  // The write lock is taken before the applied migrations are read: a second process starting on
+  // the same new file waits, then finds nothing left to apply. SQLite may still answer SQLITE_BUSY
+  // without waiting (a lock upgrade it cannot wait for): then try again.
+  retryWhileBusy(() => applyMigrations(db, MIGRATIONS));
   db.pragma(`user_version = ${known}`);
 }
 
-/**
- * Runs `step`, trying again (up to about two seconds) while it fails with SQLITE_BUSY that SQLite
- * did not wait out itself, or with an error matching `alsoRetry`.
- */
-function retryWhileBusy(step: () => unknown, alsoRetry?: RegExp): void {
+/** Runs `step`, trying again (up to about two seconds) while it fails with SQLITE_BUSY that SQLite did not wait out itself. */
+function retryWhileBusy(step: () => unknown): void {
   for (let attempt = 1; ; attempt++) {
     try {
       step();
       return;
     } catch (error) {
-      // drizzle wraps SQLite's error: look at its cause too.
-      const causes = [error, (error as { cause?: unknown }).cause] as Array<{ message?: string; code?: string } | undefined>;
-      const retry = causes.some((e) => /^SQLITE_BUSY/.test(e?.code ?? '') || (alsoRetry?.test(e?.message ?? '') ?? false));
-      if (attempt === 8 || !retry) throw error;
+      if (attempt === 8 || !/^SQLITE_BUSY/.test((error as { code?: string }).code ?? '')) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * 2 ** attempt);
     }
   }
@@ -323,7 +314,6 @@ function retryWhileBusy(step: () => unknown, alsoRetry?: RegExp): void {
 
 /**
  * The one wording of a damaged database, whichever command found it (exit 1: the run failed).
- * drizzle wraps SQLite's error; the message named is SQLite's own.
  */
 function damaged(error: unknown, path: string): SyncError {
   return new SyncError(`database ${path} is damaged (${(error as Error).message}); restore it from a backup, or sync into a new file`, 1, { cause: error });
@@ -334,7 +324,7 @@ export function asDatabaseError(error: unknown, path: string): unknown {
   if (error instanceof SyncError) return error;
   const code = (error as { code?: string }).code ?? '';
   const cause = (error as { cause?: { code?: unknown } }).cause;
-  // drizzle (the migrator) wraps SQLite's error in its own.
+  // An error that wraps SQLite's (its cause) is read as SQLite's.
   if (code === '' && typeof cause?.code === 'string' && cause.code.startsWith('SQLITE_')) return asDatabaseError(cause, path);
   // The header was checked before SQLite saw the file: what SQLite then cannot read is damage.
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return damaged(error, path);
