@@ -1,5 +1,5 @@
 // The cases of how costs grow with the account, called from bench/run.mjs with its helpers: full
-// sync against the minimal storer, idle runs at 20k and BENCH_SCALE sessions with stuck-open
+// sync against the minimal storer and the bare reader (50k, and BENCH_SCALE one run each), idle runs at 20k and BENCH_SCALE sessions with stuck-open
 // sessions in the data, database bytes per session, a rate-limited API, report, status and the CSV
 // export at scale.
 import { spawnSync } from 'node:child_process';
@@ -65,6 +65,11 @@ export async function costCases({ simulator, run, repeat, sync, freshDb, record,
   for (const count of [20_000, SCALE]) {
     const sim = await simulator(['--sessions', String(count), '--seed', '1', '--stuck-open', String(Math.round(count * STUCK_SHARE))]);
     const db = freshDb(`idle${count}`);
+    if (count === SCALE) {
+      // The full sync at scale against its two floors, one run each (the sync's own run is `first`).
+      idle.storer = run(process.execPath, [storeFloor, sim.url, '4', '100', freshDb(`floor${count}`)]);
+      idle.bare = run(process.execPath, [reader, sim.url, '4', '100']);
+    }
     const first = sync(sim.url, db, ['--concurrency', '4']);
     const runs = repeat(() => sync(sim.url, db));
     const stats = await simulatorStats(sim.url);
@@ -75,6 +80,8 @@ export async function costCases({ simulator, run, repeat, sync, freshDb, record,
   const k = (n) => `${Math.round(n / 1000)}k`;
   record('idle', `incremental sync with nothing new, ${k(SCALE)} vs 20k sessions, ${STUCK_SHARE * 100}% of them stuck open (lookups: ${idle[SCALE].getRequests} in all runs)`,
     fmt(idle[SCALE].ms), fmt(idle[20_000].ms), idle[SCALE].ms / idle[20_000].ms, '<= 2.00', idle[SCALE].ms / idle[20_000].ms <= 2);
+  record('sync', `full sync of ${k(SCALE)} sessions vs the minimal storer, concurrency 4, one run each (bare reader: ${fmt(idle.bare.ms)}, ${(idle[SCALE].fullMs / idle.bare.ms).toFixed(2)}x)`,
+    fmt(idle[SCALE].fullMs), fmt(idle.storer.ms), idle[SCALE].fullMs / idle.storer.ms, '<= 1.00', idle[SCALE].fullMs / idle.storer.ms <= 1.0);
   record('memory', `peak RSS, full sync of ${k(SCALE)} vs 20k sessions (one run each: ${fmt(idle[SCALE].fullMs)}, ${fmt(idle[20_000].fullMs)})`,
     mib(idle[SCALE].fullRss), mib(idle[20_000].fullRss), idle[SCALE].fullRss / idle[20_000].fullRss, '<= 1.30',
     idle[SCALE].fullRss / idle[20_000].fullRss <= 1.3);
