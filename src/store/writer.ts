@@ -65,6 +65,29 @@ export function localWriter(db: Db, lockToken: string | null = null): PageWriter
 }
 
 /**
+ * The writer `next` will be, usable at once: every call waits for it and then runs in the order the
+ * calls were made (a full scan reads on while its thread starts; nothing is written before). When
+ * `next` fails, every call fails with its error, and closing does nothing.
+ */
+export function deferredWriter(next: Promise<PageWriter>): PageWriter {
+  // Its failure reaches whoever calls; with no call yet, it is no unhandled rejection.
+  next.catch(() => {});
+  const later =
+    <K extends keyof WriterOps>(op: K) =>
+    (...args: Parameters<WriterOps[K]>): Promise<ReturnType<WriterOps[K]>> =>
+      next.then((writer) => (writer[op] as (...a: Parameters<WriterOps[K]>) => Promise<ReturnType<WriterOps[K]>>)(...args));
+  return {
+    writePage: later('writePage'),
+    markDeleted: later('markDeleted'),
+    unseenLiveIds: later('unseenLiveIds'),
+    resetSeen: later('resetSeen'),
+    pruneMembers: later('pruneMembers'),
+    saveCounters: later('saveCounters'),
+    close: () => next.then((writer) => writer.close(), () => {}),
+  };
+}
+
+/**
  * Pages the writer thread commits together at most. The run keeps this many pages in hand beyond
  * its requests, so that a group waiting for its commit never stops the reading.
  */

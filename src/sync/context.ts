@@ -128,12 +128,13 @@ export class RunContext {
 
   /**
    * Fetches list page `page`, checks its `meta`, lets `judge` (the scan's plan) call it a repeat,
-   * and stores it unless it is one, after `beforeWrite` if given.
+   * and stores it unless it is one. `onChecked` hears the verdict before the page is stored (a full
+   * scan hands out the next pages from page 1's).
    */
   async readPage(
     page: number,
     judge: (checked: Omit<PageVerdict, 'repeat'>, ids: string[]) => PageVerdict = (checked) => ({ ...checked, repeat: false }),
-    beforeWrite?: () => Promise<void>,
+    onChecked?: (verdict: PageVerdict, ids: string[]) => void,
   ): Promise<PageRead> {
     this.throwIfStopped();
     const prefetched = page === 1 ? this.#firstPage : null;
@@ -151,7 +152,7 @@ export class RunContext {
     }
     this.apiTotal = verdict.total;
     this.#lastPage = Math.max(this.#lastPage ?? 0, verdict.reportedLastPage);
-    await beforeWrite?.();
+    onChecked?.(verdict, ids);
     // The page is in hand: it is written even if a stop was requested meanwhile.
     const createdAts = verdict.repeat ? [] : await this.#store(body);
     this.counters.pages++;

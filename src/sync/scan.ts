@@ -4,9 +4,9 @@
  * stop where the API's answers say the list ends (plan.ts `PagePlan`), on a page that repeats an
  * earlier one, and at their ceiling; each returns what it found instead of keeping it in the run.
  */
-import { PAGES_PER_TRANSACTION, threadWriter } from '../store/writer.js';
+import { deferredWriter, PAGES_PER_TRANSACTION, threadWriter } from '../store/writer.js';
 import type { PageRead, RunContext } from './context.js';
-import { headScanContinues, isNewestFirst, PagePlan, pageCeiling, SCANS_PER_RUN } from './plan.js';
+import { headScanContinues, isNewestFirst, PagePlan, pageCeiling, SCANS_PER_RUN, type PageVerdict } from './plan.js';
 
 /** What a scan found. */
 export interface ScanResult {
@@ -39,9 +39,9 @@ class ScanTally {
   }
 }
 
-/** Page 1 read by a scan: the run's ceiling of list requests is set from the first one. */
-function firstPageRead(run: RunContext, read: PageRead): void {
-  run.setListCeiling(SCANS_PER_RUN * pageCeiling(read.verdict.total, run.options.perPage));
+/** Page 1 checked by a scan: the run's ceiling of list requests is set from the first one. */
+function firstPageChecked(run: RunContext, verdict: PageVerdict): void {
+  run.setListCeiling(SCANS_PER_RUN * pageCeiling(verdict.total, run.options.perPage));
 }
 
 /**
@@ -53,7 +53,7 @@ export async function headScan(run: RunContext, threshold: string): Promise<Scan
   run.phase = 'head';
   const tally = new ScanTally();
   const first = await run.readPage(1);
-  firstPageRead(run, first);
+  firstPageChecked(run, first.verdict);
   tally.add(first);
   const plan = new PagePlan(first.verdict, run.options.perPage, 1, first.ids);
   let read = first;
@@ -73,44 +73,41 @@ function holdsNewer(read: PageRead, perPage: number, threshold: string): boolean
 }
 
 /**
- * Reads every page, `concurrency` requests at a time, handing out pages lazily (plan.ts). A full
- * scan writes every page: SQLite's work moves to a thread of its own, beside the network reads and
- * JSON parsing of this one; the thread starts while page 1 is on its way.
+ * Reads every page, `concurrency` requests at a time, handing out pages lazily (plan.ts) from as
+ * soon as page 1's `meta` is checked. A full scan writes every page: SQLite's work moves to a
+ * thread of its own, beside the network reads and JSON parsing of this one; the thread starts
+ * while page 1 is on its way, and the pages read before it is ready wait for it (in hand, within
+ * the window below).
  */
 export async function fullScan(run: RunContext, lockToken: string | null, dbPath: string, threaded: boolean): Promise<ScanResult> {
   run.phase = 'full';
   run.mode = 'full';
   const tally = new ScanTally();
-  const thread = threaded ? null : threadWriter(dbPath, lockToken);
-  // Awaited once page 1 is in; a thread that fails to start before then is reported there.
-  thread?.catch(() => {});
-  let switched = false;
-  let first: PageRead;
-  try {
-    first = await run.readPage(1, undefined, async () => {
-      if (thread !== null) {
-        await run.writer.close();
-        run.writer = await thread;
-        switched = true;
-      }
-      await run.writer.resetSeen();
-    });
-  } catch (error) {
-    // Page 1 failed before the thread took over: stop it, or it would keep the process alive.
-    if (thread !== null && !switched) void thread.then((writer) => writer.close(), () => {});
-    throw error;
+  if (threaded) {
+    await run.writer.resetSeen();
+  } else {
+    const local = run.writer;
+    const thread = threadWriter(dbPath, lockToken);
+    run.writer = deferredWriter(
+      (async () => {
+        await local.close();
+        const writer = await thread;
+        await writer.resetSeen();
+        return writer;
+      })(),
+    );
   }
-  firstPageRead(run, first);
-  tally.add(first);
-  // Pages out (on the network, or fetched and waiting for their write) stay within the window, so
-  // a database slower than the network cannot make memory grow, and a group waiting for its commit
-  // never stops the reading.
+  // Pages out (on the network, or fetched and waiting for their write; page 1 aside) stay within the window, so
+  // a database slower than the network (or a thread still starting) cannot make memory grow, and
+  // a group waiting for its commit never stops the reading.
   const window = run.options.concurrency * 2 + PAGES_PER_TRANSACTION;
-  const plan = new PagePlan(first.verdict, run.options.perPage, window, first.ids);
   const failure = run.firstFailure();
   const pending = new Set<Promise<void>>();
+  // Made from page 1's verdict, before page 1 is stored.
+  const scan: { plan?: PagePlan } = {};
   const pump = (): void => {
-    while (pending.size < window && !failure.failed()) {
+    const plan = scan.plan;
+    while (plan !== undefined && pending.size < window && !failure.failed()) {
       const page = plan.take();
       if (page === null) return;
       const task = run
@@ -126,10 +123,25 @@ export async function fullScan(run: RunContext, lockToken: string | null, dbPath
       pending.add(task);
     }
   };
-  pump();
-  while (pending.size > 0) await Promise.all(pending);
+  const settled = async (): Promise<void> => {
+    while (pending.size > 0) await Promise.all(pending);
+  };
+  try {
+    const first = await run.readPage(1, undefined, (verdict, ids) => {
+      firstPageChecked(run, verdict);
+      scan.plan = new PagePlan(verdict, run.options.perPage, window, ids);
+      pump();
+    });
+    tally.add(first);
+  } catch (error) {
+    // Page 1 failed (its request, or its write): the pages it let out stop, and are waited for.
+    failure.note(error);
+    await settled();
+    throw error;
+  }
+  await settled();
   failure.rethrow();
-  if (plan.cutByCeiling) warnCeiling(run, plan.ceiling);
+  if (scan.plan?.cutByCeiling === true) warnCeiling(run, scan.plan.ceiling);
   return tally.result();
 }
 

@@ -11,7 +11,7 @@ import type { PageWriter } from '../../src/store/writer.js';
 import { openSqlite, tempDirs } from '../helpers.js';
 
 // The built module, so that its worker file exists beside it.
-const { threadWriter } = (await import(new URL('../../dist/store/writer.js', import.meta.url).href)) as typeof import('../../src/store/writer.js');
+const { deferredWriter, threadWriter } = (await import(new URL('../../dist/store/writer.js', import.meta.url).href)) as typeof import('../../src/store/writer.js');
 
 const NOW = '2026-04-20T12:00:00.000Z';
 const dirs = tempDirs();
@@ -82,5 +82,42 @@ describe('the writer thread', () => {
       reader.close();
       await writer.close();
     }
+  });
+
+  it('takes writes before it has started, and applies them in the order they were made once it has', async () => {
+    const { path, runId } = await writerOn();
+    let start = (): void => {};
+    const started = new Promise<void>((resolve) => {
+      start = resolve;
+    });
+    // The thread starts only when told: every write before then waits for it.
+    const writer = deferredWriter(started.then(() => threadWriter(path)));
+    const reader = openSqlite(path);
+    try {
+      const first = writer.writePage(page(0), runId, NOW, '');
+      // The same session again, a version later: applied second, it updates the row.
+      const later = [
+        parseSession({ id: '00000000-0000-4000-8000-000000000000', clientLabel: 'page 0', createdAt: '2026-04-20T08:00:00.000Z', updatedAt: '2026-04-20T10:00:00.000Z' }),
+      ];
+      const second = writer.writePage(later, runId, NOW, '');
+      expect(reader.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+      start();
+      expect((await first).inserted).toBe(50);
+      expect((await second).updated).toBe(1);
+      expect(reader.prepare('SELECT updated_at FROM sessions WHERE id = ?').pluck().get('00000000-0000-4000-8000-000000000000')).toBe(
+        '2026-04-20T10:00:00.000Z',
+      );
+    } finally {
+      reader.close();
+      await writer.close();
+    }
+  });
+
+  it('fails every write with the error of a thread that could not start, and closes without one', async () => {
+    const path = join(dirs.make(), 'missing', 'writer.db');
+    const writer = deferredWriter(threadWriter(path));
+    await expect(writer.writePage(page(0), 1, NOW, '')).rejects.toThrow(/does not exist/);
+    await expect(writer.saveCounters(1, {} as never, 'full')).rejects.toThrow(/does not exist/);
+    await expect(writer.close()).resolves.toBeUndefined();
   });
 });
