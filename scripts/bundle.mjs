@@ -11,8 +11,44 @@
 // dist/bin/ sits one level below dist/ like dist/store/, so the paths the code builds from its own
 // location still hold: the migrations two levels up, the writer thread's file beside it.
 import { chmodSync, rmSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+/**
+ * string-width (yargs', cliui's and wrap-ansi's, which measure help text) builds an Intl.Segmenter
+ * and a regular expression of every emoji sequence (`\p{RGI_Emoji}`) as its module loads: most of
+ * the CLI's start-up (about 80 ms of `--version`, more on a busy machine), paid by every run,
+ * though only help text is ever measured. Each import of it gets a stand-in that loads the real
+ * module, bundled as usual, on its first call.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await plugin.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { real: true },
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: relative(root, real.path), namespace: 'lazy-string-width' };
+    });
+    plugin.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: `let real;
+export default function stringWidth(...args) {
+  real ??= require(${JSON.stringify(resolve(root, args.path))}).default;
+  return real(...args);
+}
+`,
+      resolveDir: dirname(resolve(root, args.path)),
+      loader: 'js',
+    }));
+  },
+};
 
 const dist = (path) => fileURLToPath(new URL(`../dist/${path}`, import.meta.url));
 rmSync(dist('bin'), { recursive: true, force: true });
@@ -29,5 +65,6 @@ await build({
   external: ['better-sqlite3', 'https-proxy-agent', 'http-proxy-agent'],
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [lazyStringWidth],
 });
 chmodSync(dist('bin/cli.js'), 0o755);
