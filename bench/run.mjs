@@ -17,7 +17,10 @@ const preload = join(root, 'bench/rss-preload.mjs');
 const reader = join(root, 'bench/reader.mjs');
 const work = mkdtempSync(join(tmpdir(), 'anam-sync-bench-'));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-/** BENCH_ONLY=transcripts runs that case alone (its size: BENCH_TRANSCRIPT_SESSIONS). */
+/**
+ * BENCH_ONLY=transcripts runs that case alone (its size: BENCH_TRANSCRIPT_SESSIONS); BENCH_ONLY=dataset
+ * the dataset cases alone (sync, single-file Parquet, full and incremental dataset exports).
+ */
 const ONLY = process.env.BENCH_ONLY ?? null;
 const COLUMNS =
   'id, persona_id, client_label, start_time, end_time, session_length_ms, exit_status, engine_host, engine_protocol, ' +
@@ -139,34 +142,39 @@ try {
     record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
       fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.80', wanFloor.ms / wanSync.ms >= 0.8);
 
-    // dataset: 50k sessions over a year as a partitioned dataset (365 folders, every one rewritten)
-    // vs the single-file Parquet export of the same rows; then an incremental export after 100 new
-    // sessions (copies of the newest ones, stamped as a sync would) vs that full one.
-    const year = await simulator(['--sessions', '50000', '--seed', '1', '--days', '365']);
-    const dbYear = freshDb('year50k');
-    sync(year.url, dbYear, ['--concurrency', '4']);
-    year.stop();
-    const single = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--format', 'parquet', '--out', join(work, 'year.parquet')]));
-    const lake = join(work, 'lake');
-    const dataset = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--quiet']));
-    record('dataset', 'dataset export of 50k sessions over a year (365 partitions) vs single-file Parquet', fmt(dataset.ms), fmt(single.ms),
-      dataset.ms / single.ms, '<= 1.50', dataset.ms / single.ms <= 1.5);
-    run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
-    let batch = 0;
-    const incremental = repeat(() => {
-      addSessions(dbYear, 100, `bench${batch++}`);
-      return run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
-    });
-    record('dataset', 'incremental dataset export after 100 new sessions vs the full dataset export', fmt(incremental.ms), fmt(dataset.ms),
-      incremental.ms / dataset.ms, '<= 0.10', incremental.ms / dataset.ms <= 0.1);
-    record('memory', 'peak RSS, dataset export vs single-file Parquet export of 50k', `${dataset.rss.toFixed(0)} MiB`, `${single.rss.toFixed(0)} MiB`,
-      dataset.rss / single.rss, '<= 1.00', dataset.rss <= single.rss);
-
     await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
   }
+  if (ONLY === null || ONLY === 'dataset') await datasetCases();
   if (ONLY === null || ONLY === 'transcripts') await transcriptCases({ simulator, run, repeat, sync, freshDb, record, fmt, root });
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * dataset: 50k sessions over a year as a partitioned dataset (365 folders, every one rewritten) vs
+ * the single-file Parquet export of the same rows; then an incremental export after 100 new
+ * sessions (copies of the newest ones, stamped as a sync would) vs that full one.
+ */
+async function datasetCases() {
+  const year = await simulator(['--sessions', '50000', '--seed', '1', '--days', '365']);
+  const dbYear = freshDb('year50k');
+  sync(year.url, dbYear, ['--concurrency', '4']);
+  year.stop();
+  const single = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--format', 'parquet', '--out', join(work, 'year.parquet')]));
+  const lake = join(work, 'lake');
+  const dataset = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--quiet']));
+  record('dataset', 'dataset export of 50k sessions over a year (365 partitions) vs single-file Parquet', fmt(dataset.ms), fmt(single.ms),
+    dataset.ms / single.ms, '<= 1.50', dataset.ms / single.ms <= 1.5);
+  run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
+  let batch = 0;
+  const incremental = repeat(() => {
+    addSessions(dbYear, 100, `bench${batch++}`);
+    return run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
+  });
+  record('dataset', 'incremental dataset export after 100 new sessions vs the full dataset export', fmt(incremental.ms), fmt(dataset.ms),
+    incremental.ms / dataset.ms, '<= 0.10', incremental.ms / dataset.ms <= 0.1);
+  record('memory', 'peak RSS, dataset export vs single-file Parquet export of 50k', `${dataset.rss.toFixed(0)} MiB`, `${single.rss.toFixed(0)} MiB`,
+    dataset.rss / single.rss, '<= 1.00', dataset.rss <= single.rss);
 }
 
 /** Adds `count` sessions as a sync would store new ones: copies of the newest, new ids, stamped now. */
