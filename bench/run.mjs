@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
-import { costCases } from './costs.mjs';
+import { costCases, rateLimitCase } from './costs.mjs';
 import { transcriptCases } from './transcripts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,7 +17,10 @@ const preload = join(root, 'bench/rss-preload.mjs');
 const reader = join(root, 'bench/reader.mjs');
 const work = mkdtempSync(join(tmpdir(), 'anam-sync-bench-'));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-/** BENCH_ONLY=transcripts runs that case alone (its size: BENCH_TRANSCRIPT_SESSIONS). */
+/**
+ * BENCH_ONLY=transcripts runs that case alone (its size: BENCH_TRANSCRIPT_SESSIONS);
+ * BENCH_ONLY=ratelimit the rate-limit case alone, BENCH_REPEAT times (medians).
+ */
 const ONLY = process.env.BENCH_ONLY ?? null;
 const COLUMNS =
   'id, persona_id, client_label, start_time, end_time, session_length_ms, exit_status, engine_host, engine_protocol, ' +
@@ -164,6 +167,7 @@ try {
 
     await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
   }
+  if (ONLY === 'ratelimit') await rateLimitCase({ simulator, sync, freshDb, record, fmt, runs: REPEAT });
   if (ONLY === null || ONLY === 'transcripts') await transcriptCases({ simulator, run, repeat, sync, freshDb, record, fmt, root });
 } finally {
   rmSync(work, { recursive: true, force: true });
