@@ -72,6 +72,7 @@ export class CongestionWindow {
   #window: number;
   /** Successes since the window last grew. */
   #credit = 0;
+  /** Every request waits until then (none yet: a first instant of 0 is no pause's end). */
   #pausedUntil = -Infinity;
   /** Least time between two request starts, ms, as learnt at `#paceAt` (0: no pace). */
   #paceMs = 0;
@@ -79,9 +80,9 @@ export class CongestionWindow {
   #lastStart = -Infinity;
   /** When the last 429 began an event, and the last rate-limit event (answers to requests started before it are the same event). */
   #since: number | null = null;
+  #limitSince: number | null = null;
   /** When the request whose 429 began the last event started: the API's bucket was empty then. */
   #emptiedAt = 0;
-  #limitSince: number | null = null;
   /** The API's rate, requests a second (0: unknown), and since when the probe above it grows. */
   #rate = 0;
   #probeFrom = 0;
