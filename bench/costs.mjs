@@ -118,9 +118,15 @@ export async function rateLimitCase({ simulator, sync, freshDb, record, fmt, run
     const limited = await simulator(['--sessions', '30000', '--seed', '1', '--rate-limit', '20']);
     // A second's worth of requests waits in the bucket at the start; the first page's rate is the API's.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const { ms } = sync(limited.url, freshDb('limited'), ['--concurrency', '8']);
-    const stats = await simulatorStats(limited.url);
-    limited.stop();
+    let ms;
+    let stats;
+    try {
+      ({ ms } = sync(limited.url, freshDb('limited'), ['--concurrency', '8']));
+      stats = await simulatorStats(limited.url);
+    } finally {
+      // A failed run still stops its simulator (which holds this process's stdout).
+      limited.stop();
+    }
     const refused = stats.byStatus['429'] ?? 0;
     measured.push({ ms, refused, requests: stats.requests });
     console.error(`rate limit run ${i + 1} of ${runs}: ${fmt(ms)} (${(ms / ideal).toFixed(3)}x), ${refused} of ${stats.requests} answered 429`);
