@@ -110,17 +110,41 @@ export async function costCases({ simulator, run, repeat, sync, freshDb, record,
       sqlite3.ms / exported.ms >= 0.9);
   }
 
-  // A rate-limited API: 20 requests a second, 30k sessions, concurrency 8 (one run: it takes ~16 s).
-  const limited = await simulator(['--sessions', '30000', '--seed', '1', '--rate-limit', '20']);
-  // A second's worth of requests waits in the bucket at the start; the first page's rate is the API's.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await rateLimitCase({ simulator, sync, freshDb, record, fmt, runs: 1 });
+}
+
+/**
+ * A rate-limited API: 20 requests a second, 30k sessions, concurrency 8, `runs` times (a fresh
+ * simulator each, so each run meets a full bucket and its own counters); medians of the time and
+ * of the share answered 429. Each run's numbers go to stderr.
+ */
+export async function rateLimitCase({ simulator, sync, freshDb, record, fmt, runs }) {
   const ideal = (Math.ceil(30_000 / 100) / 20) * 1000;
-  const limitedRun = sync(limited.url, freshDb('limited'), ['--concurrency', '8']);
-  const stats = await simulatorStats(limited.url);
-  limited.stop();
-  record('rate limit', 'full sync of 30k sessions at 20 requests/s, concurrency 8, vs the ideal pages / 20 s (one run)',
-    fmt(limitedRun.ms), fmt(ideal), limitedRun.ms / ideal, '<= 1.15', limitedRun.ms / ideal <= 1.15);
-  const refused = stats.byStatus['429'] ?? 0;
-  record('rate limit', 'share of its requests answered 429', `${refused} of ${stats.requests}`, '-',
-    refused / stats.requests, '<= 0.05', refused / stats.requests <= 0.05);
+  const measured = [];
+  for (let i = 0; i < runs; i++) {
+    const limited = await simulator(['--sessions', '30000', '--seed', '1', '--rate-limit', '20']);
+    // A second's worth of requests waits in the bucket at the start; the first page's rate is the API's.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    let ms;
+    let stats;
+    try {
+      ({ ms } = sync(limited.url, freshDb('limited'), ['--concurrency', '8']));
+      stats = await simulatorStats(limited.url);
+    } finally {
+      // A failed run still stops its simulator (which holds this process's stdout).
+      limited.stop();
+    }
+    const refused = stats.byStatus['429'] ?? 0;
+    measured.push({ ms, refused, requests: stats.requests });
+    console.error(`rate limit run ${i + 1} of ${runs}: ${fmt(ms)} (${(ms / ideal).toFixed(3)}x), ${refused} of ${stats.requests} answered 429`);
+  }
+  const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const ms = middle(measured.map((m) => m.ms));
+  const share = middle(measured.map((m) => m.refused / m.requests));
+  const shown = measured.find((m) => m.refused / m.requests === share);
+  const of = runs === 1 ? 'one run' : `median of ${runs} runs`;
+  record('rate limit', `full sync of 30k sessions at 20 requests/s, concurrency 8, vs the ideal pages / 20 s (${of})`,
+    fmt(ms), fmt(ideal), ms / ideal, '<= 1.15', ms / ideal <= 1.15);
+  record('rate limit', `share of its requests answered 429 (${of})`, `${shown.refused} of ${shown.requests}`, '-',
+    share, '<= 0.05', share <= 0.05);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
-import { costCases } from './costs.mjs';
+import { costCases, rateLimitCase } from './costs.mjs';
 import { transcriptCases } from './transcripts.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +19,8 @@ const work = mkdtempSync(join(tmpdir(), 'anam-sync-bench-'));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 /**
  * BENCH_ONLY=transcripts runs that case alone (its size: BENCH_TRANSCRIPT_SESSIONS); BENCH_ONLY=dataset
- * the dataset cases alone (sync, single-file Parquet, full and incremental dataset exports).
+ * the dataset cases alone (sync, single-file Parquet, full and incremental dataset exports);
+ * BENCH_ONLY=ratelimit the rate-limit case alone, BENCH_REPEAT times (medians).
  */
 const ONLY = process.env.BENCH_ONLY ?? null;
 const COLUMNS =
@@ -145,6 +146,7 @@ try {
     await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
   }
   if (ONLY === null || ONLY === 'dataset') await datasetCases();
+  if (ONLY === 'ratelimit') await rateLimitCase({ simulator, sync, freshDb, record, fmt, runs: REPEAT });
   if (ONLY === null || ONLY === 'transcripts') await transcriptCases({ simulator, run, repeat, sync, freshDb, record, fmt, root });
 } finally {
   rmSync(work, { recursive: true, force: true });

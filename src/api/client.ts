@@ -13,17 +13,23 @@ import { httpGet } from './http.js';
 /** How a failed request is treated: retried, fatal for the key, an absent session, or fatal. */
 export type FailureKind = 'retriable' | 'auth' | 'not-found' | 'fatal';
 
-/** A failed request, classified. `retryAfterMs` is what the server asked us to wait, if anything. */
+/**
+ * A failed request, classified. `retryAfterMs` is what the server asked us to wait, if anything;
+ * `pausedRun`, whether that 429 paused every request of the run (the API limiting its rate).
+ */
 export class ApiRequestError extends Error {
+  readonly pausedRun: boolean;
+
   constructor(
     message: string,
     readonly kind: FailureKind,
     readonly status: number | null,
     readonly retryAfterMs: number | null = null,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; pausedRun?: boolean },
   ) {
     super(message, options);
     this.name = 'ApiRequestError';
+    this.pausedRun = options?.pausedRun ?? false;
   }
 }
 
@@ -224,7 +230,11 @@ export class ApiClient {
             this.stats.retries++;
             const failure = error instanceof ApiRequestError ? error : null;
             const asked = failure?.retryAfterMs ?? null;
-            const backoff = Math.min(maxBackoffMs, Math.round(minBackoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random())));
+            // A request whose 429 paused the whole run retries when the pause ends, with the others
+            // (the run's pace spaces them): a backoff on top would leave the API's refilled bucket
+            // unused while the run's slots sit waiting. Refused again, it backs off as any retry.
+            const resumes = failure?.pausedRun === true && asked !== null && attemptNumber === 1;
+            const backoff = resumes ? 0 : Math.min(maxBackoffMs, Math.round(minBackoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random())));
             const waitMs = Math.min(asked ?? 0, maxRetryAfterMs) + backoff;
             onRetry?.({
               path: path.split('?')[0]!,
@@ -276,14 +286,17 @@ export class ApiClient {
       const kind = classifyStatus(status);
       const retryAfterMs = kind === null ? null : parseRetryAfter(response.header('retry-after'));
       // Any answer but a 429 is the API serving us (a 404 or a 500 says nothing about our rate).
-      if (status === 429) congestion?.rateLimited(Date.now(), startedAt, retryAfterMs === null ? null : Math.min(retryAfterMs, this.#options.maxRetryAfterMs));
-      else congestion?.succeeded(Date.now());
+      let pausedRun = false;
+      if (status === 429) {
+        pausedRun = congestion?.rateLimited(Date.now(), startedAt, retryAfterMs === null ? null : Math.min(retryAfterMs, this.#options.maxRetryAfterMs)) ?? false;
+      } else congestion?.succeeded(Date.now());
       if (kind !== null) {
         throw new ApiRequestError(
           `${this.#host} answered ${status}${redirectHint(status, response.header('location'), url)}${serverMessage(text, apiKey)}`,
           kind,
           status,
           retryAfterMs,
+          { pausedRun },
         );
       }
       let body: unknown;
@@ -302,7 +315,9 @@ export class ApiClient {
         : classifyThrown(thrown, this.#host, timeoutMs);
       // Whatever threw may have quoted the request's headers: the key never leaves in a message.
       if (failure.message.includes(apiKey)) {
-        failure = new ApiRequestError(failure.message.split(apiKey).join('[REDACTED]'), failure.kind, failure.status, failure.retryAfterMs);
+        failure = new ApiRequestError(failure.message.split(apiKey).join('[REDACTED]'), failure.kind, failure.status, failure.retryAfterMs, {
+          pausedRun: failure.pausedRun,
+        });
       }
       throw failure.kind === 'retriable' ? failure : new AbortError(failure);
     } finally {

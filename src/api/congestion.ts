@@ -7,15 +7,22 @@
  *   second were 429s (two at least), or 5 of the last 32 within 5 s, or the API served nothing in
  *   the last second: a rate limit refuses many requests at once, since every request finds the
  *   bucket empty, or a steady share; a fault refuses one among successes;
- * - such a 429's `Retry-After` **pauses every request**, the **window** (requests allowed in
- *   flight, 1..max) halves once per event and grows back by one for every window's worth of
- *   successes, up to `max` (`--concurrency`): it is applied to the run's request slots;
- * - from two such events in one busy stretch the **API's rate** is read: the requests it served
- *   from one to the next, over the time between them (both times its bucket was empty, so what it
- *   served is what it refilled, pauses included). Request starts are then spaced at 0.97 of that
- *   rate, which rises by 2% a second to find a limit that was lifted; a lone 429 while above the
- *   rate makes the rate reached the API's; forgotten 30 s after the last event (after a first
- *   event, the API's bucket is taken to have held a second's worth when the busy stretch began);
+ * - such a 429's `Retry-After` **pauses every request** (the caller is told, so that its own
+ *   request retries when the pause ends, with the others, and not after a backoff on top: the
+ *   API's bucket refills during the pause and would sit full while the run waited), the
+ *   **window** (requests allowed in flight, 1..max) halves once per event and grows back by one
+ *   for every window's worth of successes, up to `max` (`--concurrency`): it is applied to the
+ *   run's request slots;
+ * - at such an event the **API's rate** is read from when the run resumed after the last pause:
+ *   the requests it served since, over the time since plus what the pause refilled (from when the
+ *   bucket was found empty to the resume, at most a second's worth); its bucket was empty when
+ *   this event began, and held that refill at the resume. Not counted from the event before: the
+ *   bucket may have sat full while the run was still paused, and the rate would read low. Request
+ *   starts are then spaced at 0.97 of that rate, which rises by 2% a second to find a limit that
+ *   was lifted; a lone 429 while above the rate (the probe emptied the bucket) reads it again
+ *   the same way over the longer stretch; forgotten 30 s after the last event (at a first event,
+ *   the API's bucket is taken to have held a second's worth when the busy stretch began, at least
+ *   a second before);
  * - any 429 after a busy second, while no pace holds, sets a first **pace** of 0.95 of what the
  *   API served in that second, held for a second after its `Retry-After` and then halving every
  *   second: a request window alone cannot keep a fast, near API under a limit counted in requests
@@ -65,7 +72,8 @@ export class CongestionWindow {
   #window: number;
   /** Successes since the window last grew. */
   #credit = 0;
-  #pausedUntil = 0;
+  /** Every request waits until then (none yet: a first instant of 0 is no pause's end). */
+  #pausedUntil = -Infinity;
   /** Least time between two request starts, ms, as learnt at `#paceAt` (0: no pace). */
   #paceMs = 0;
   #paceAt = 0;
@@ -73,14 +81,22 @@ export class CongestionWindow {
   /** When the last 429 began an event, and the last rate-limit event (answers to requests started before it are the same event). */
   #since: number | null = null;
   #limitSince: number | null = null;
+  /** When the request whose 429 began the last event started: the API's bucket was empty then. */
+  #emptiedAt = 0;
   /** The API's rate, requests a second (0: unknown), and since when the probe above it grows. */
   #rate = 0;
   #probeFrom = 0;
   /** Starts allowed now at the API's rate (a client-side bucket, so a late start is caught up), as of `#tokensAt`. */
   #tokens = 1;
   #tokensAt = 0;
-  /** Successes since the last rate-limit event. */
-  #servedSinceLimit = 0;
+  /**
+   * When the run resumed after the last rate-limit event's pause, what the API's bucket is taken
+   * to have refilled by then (ms of its rate: the pause since the bucket was found empty, at most a
+   * second's worth), and the successes answered since.
+   */
+  #resumeAt = 0;
+  #refilledMs = 0;
+  #servedSinceResume = 0;
   /** When recent successes came (within the longest window a rate is read over). */
   #successes: number[] = [];
   /** The last answers: when, and whether 429. */
@@ -144,7 +160,7 @@ export class CongestionWindow {
   succeeded(now: number): void {
     this.#active(now);
     this.#answered(now, false);
-    this.#servedSinceLimit++;
+    if (now > this.#resumeAt) this.#servedSinceResume++;
     this.#successes.push(now);
     if (this.#successes.length > 4096) this.#successes.splice(0, 2048);
     if (this.#window >= this.max) return;
@@ -158,40 +174,48 @@ export class CongestionWindow {
    * A request started at `startedAt` was answered 429 at `now`, asking for `retryAfterMs` (or
    * null). When the answers around it say the API is limiting our rate, every request waits out
    * the pause, and once per event the window halves and the API's rate is read; a lone 429 is
-   * left to its own request's retry.
+   * left to its own request's retry. Returns whether this 429 pauses every request.
    */
-  rateLimited(now: number, startedAt: number, retryAfterMs: number | null): void {
+  rateLimited(now: number, startedAt: number, retryAfterMs: number | null): boolean {
     this.#active(now);
     this.#answered(now, true);
     const wait = retryAfterMs ?? 0;
     const limit = this.#limiting(now);
-    if (limit) this.#pausedUntil = Math.max(this.#pausedUntil, now + wait);
+    // The API's bucket was found empty by the request whose 429 began this event (timed by its
+    // start, as the successes it is set against are, so the time requests take cancels out).
+    const emptiedAt = this.#since !== null && startedAt <= this.#since ? this.#emptiedAt : startedAt;
     const paced = this.paceAt(now) > 0 || this.rateAt(now).ours > 0;
-    if (limit && !(this.#limitSince !== null && startedAt <= this.#limitSince)) {
-      // Both this event and the last found the API's bucket empty: what it served between them is what it refilled.
-      if (this.#limitSince !== null && this.#busySince <= this.#limitSince && now > this.#limitSince) {
-        this.#rate = (this.#servedSinceLimit * 1000) / (now - this.#limitSince);
-      } else if (this.#busySince <= now - 1000) {
-        // A first event: the API's bucket, full when the busy stretch began (a second's worth, as
-        // is common), is empty now. Until the next event says better.
-        this.#rate = (this.#servedWithin(now, now - this.#busySince) * 1000) / (now - this.#busySince + 1000);
-      }
+    const newLimit = limit && !(this.#limitSince !== null && startedAt <= this.#limitSince);
+    if (newLimit) {
+      this.#rate = this.#rateRead(now, emptiedAt) ?? this.#rate;
       this.#limitSince = now;
-      this.#servedSinceLimit = 0;
+    }
+    if (limit) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + wait);
+      // A later 429 of the event that lengthens the pause moves the resume.
+      if (newLimit || this.#pausedUntil > this.#resumeAt) {
+        this.#resumeAt = Math.max(now, this.#pausedUntil);
+        this.#refilledMs = Math.min(1000, this.#resumeAt - emptiedAt);
+        this.#servedSinceResume = 0;
+      }
+    }
+    if (newLimit) {
       this.#probeFrom = this.#pausedUntil;
       this.#tokens = 1;
       this.#tokensAt = this.#pausedUntil;
       this.#credit = 0;
       this.#setWindow(Math.max(1, Math.floor(this.#window / 2)));
     } else if (!limit && this.#rate > 0 && this.rateAt(now).ours >= this.#rate) {
-      // A probe above the API's rate found it near the rate it had risen to: back to just under that.
-      this.#rate = this.rateAt(now).ours;
+      // A probe above the API's rate emptied its bucket: read the rate again over the whole
+      // stretch (or take the rate reached), and start again just under it.
+      this.#rate = this.#rateRead(now, emptiedAt) ?? this.rateAt(now).ours;
       this.#probeFrom = now + wait;
     }
-    if (this.#since !== null && startedAt <= this.#since) return;
+    if (this.#since !== null && startedAt <= this.#since) return limit;
     this.events++;
     this.#since = now;
-    if (paced && !limit) return;
+    this.#emptiedAt = startedAt;
+    if (paced && !limit) return limit;
     // What the API let through over the last second (or Retry-After) is its rate: the pauses count,
     // its bucket refills meanwhile. Start a little under it.
     const span = Math.max(1000, wait);
@@ -203,6 +227,25 @@ export class CongestionWindow {
         this.#paceAt = Math.max(this.#pausedUntil, now + wait);
       }
     }
+    return limit;
+  }
+
+  /**
+   * The API's rate, requests a second, read at `now` from a 429 that found its bucket empty at
+   * `emptiedAt`; null when the answers say nothing of it. When the run resumed after a pause, the
+   * bucket held what it refilled during the pause (see `#refilledMs`): what the API served since
+   * is that and its rate. Counted from the resume, not from the event before: the bucket may have
+   * sat full while the run was still paused. Without a pause, the bucket is taken to have held a
+   * second's worth (as is common) when the busy stretch began, at least a second ago.
+   */
+  #rateRead(now: number, emptiedAt: number): number | null {
+    if (this.#limitSince !== null && this.#busySince <= this.#resumeAt && emptiedAt > this.#resumeAt) {
+      return (this.#servedSinceResume * 1000) / (emptiedAt - this.#resumeAt + this.#refilledMs);
+    }
+    if (this.#busySince <= now - 1000) {
+      return (this.#servedWithin(now, now - this.#busySince) * 1000) / (now - this.#busySince + 1000);
+    }
+    return null;
   }
 
   /** Successes answered within `span` ms before `now`. */

@@ -94,8 +94,9 @@ describe('CongestionWindow', () => {
 /**
  * A run in virtual time, one millisecond a step: requests start whenever a slot is free and the
  * window says go, each answered `latencyMs` later by `answer` (a 429's seconds of Retry-After, or
- * null). A refused request keeps its slot and starts again after its Retry-After and 250 ms, as
- * the client retries. Returns the answers counted.
+ * null). A refused request keeps its slot and starts again after its Retry-After, as the client
+ * retries: when the pause ends if its 429 paused the run (the first time), else 250 ms later.
+ * Returns the answers counted.
  */
 function runFor(
   window: CongestionWindow,
@@ -103,7 +104,7 @@ function runFor(
   answer: (now: number, n: number) => number | null,
   latencyMs = 20,
 ): { served: number; refused: number } {
-  interface Slot { startedAt: number; doneAt: number; retryAt: number | null }
+  interface Slot { startedAt: number; doneAt: number; retryAt: number | null; retried?: boolean }
   const slots: Slot[] = [];
   let served = 0;
   let refused = 0;
@@ -118,8 +119,9 @@ function runFor(
           slots.splice(slots.indexOf(slot), 1);
         } else {
           refused++;
-          window.rateLimited(now, slot.startedAt, retryAfter * 1000);
-          slot.retryAt = now + retryAfter * 1000 + 250;
+          const paused = window.rateLimited(now, slot.startedAt, retryAfter * 1000);
+          slot.retryAt = now + retryAfter * 1000 + (paused && slot.retried !== true ? 0 : 250);
+          slot.retried = true;
         }
       }
     }
@@ -167,7 +169,33 @@ describe('CongestionWindow, a rate limit told from sporadic 429s', () => {
     // The bucket lets through 20 at once and 20 a second: 620 in 30 s at most.
     expect(served).toBeGreaterThan(0.85 * 620);
     expect(refused / (served + refused)).toBeLessThanOrEqual(0.05);
-    expect(window.rateAt(30_000).api).toBeGreaterThan(15);
-    expect(window.rateAt(30_000).api).toBeLessThan(21);
+    // Read from the run's resume after each pause, and again over the whole stretch when a probe
+    // above it empties the bucket: within a few percent (counted from the event before, 19.0).
+    expect(window.rateAt(30_000).api).toBeGreaterThan(19.4);
+    expect(window.rateAt(30_000).api).toBeLessThan(20.6);
+  });
+
+  it('reads the API\'s rate from when the run resumed, so a pause its bucket sat full through does not lower it', () => {
+    const window = new CongestionWindow({ max: 8 });
+    const bucket = createTokenBucket(20, 0);
+    // A Retry-After of 2 s: the bucket refills in one and sits full for the other.
+    runFor(window, 10, (now) => (bucket.take(now) === null ? null : 2), 100);
+    // Counted from the event before, over the pause, it read 13.3.
+    expect(window.rateAt(10_000).api).toBeGreaterThan(19.4);
+    expect(window.rateAt(10_000).api).toBeLessThan(20.6);
+  });
+
+  it('tells its caller which 429s paused every request: a burst of them, not a lone one among successes', () => {
+    const window = new CongestionWindow({ max: 8 });
+    for (let at = 0; at <= 2000; at += 10) {
+      window.started(at);
+      window.succeeded(at + 5);
+    }
+    expect(window.rateLimited(2010, 2000, 1000)).toBe(false);
+    for (let at = 2011; at <= 2020; at++) window.started(at);
+    const paused = [2021, 2022, 2023, 2024].map((at) => window.rateLimited(at, at - 10, 1000));
+    // Half of the last 8 answers within a second refused: the API is limiting the run's rate.
+    expect(paused).toEqual([false, false, true, true]);
+    expect(window.delayBefore(2024)).toBe(1000);
   });
 });
