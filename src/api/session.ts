@@ -55,42 +55,46 @@ const NOTHING: ReadonlySet<string> = new Set();
  * `value` as JSON text under the contract's redaction rule, the one rule for every JSON the tool
  * stores: a **string** that sits under a key matching {@link SECRET_KEY}, at any depth below it,
  * becomes "[REDACTED]"; numbers, booleans and null are kept as sent (`llmConfig.maxTokens` stays
- * 4096); objects and arrays are walked. Top-level keys in `spared` are left alone (the schema's own
- * fields, such as `apiKeyId`, are identifiers, not secrets); `underSecret` says `value` itself sits
- * under a secret-named key. Key order is kept.
- *
- * Redacting while stringifying avoids copying the object first; a value without any secret-named
- * key (many of them) takes JSON.stringify's fast path, without a replacer.
+ * 4096); objects and arrays are walked. Top-level keys in `spared` are not secret themselves (the
+ * schema's own fields, such as `apiKeyId`, are identifiers, not secrets), though what lies under
+ * them is still checked; `underSecret` says `value` itself sits under a secret-named key. Key order
+ * is kept.
  */
 export function redactedJson(value: unknown, spared: ReadonlySet<string> = NOTHING, underSecret = false): string {
-  if (underSecret && typeof value === 'string') return REDACTED_JSON;
-  if (!underSecret && !hasSecretKey(value, spared)) return JSON.stringify(value) ?? 'null';
-  // Objects reached through a secret-named key: every string inside them is redacted too.
-  const secretHolders = new WeakSet<object>();
-  const root = value;
-  if (underSecret && value !== null && typeof value === 'object') secretHolders.add(value);
-  return (
-    JSON.stringify(value, function (this: unknown, key: string, inner: unknown) {
-      if (this === root && spared.has(key)) return inner;
-      if (!isSecretKey(key) && !secretHolders.has(this as object)) return inner;
-      if (typeof inner === 'string') return REDACTED;
-      if (inner !== null && typeof inner === 'object') secretHolders.add(inner);
-      return inner;
-    }) ?? 'null'
-  );
+  return JSON.stringify(redacted(value, underSecret, spared)) ?? 'null';
 }
 
-/** True if an object key at any depth of `value` (a JSON value) is a secret one, top-level `spared` ones aside. */
-function hasSecretKey(value: unknown, spared: ReadonlySet<string> = NOTHING): boolean {
-  if (value === null || typeof value !== 'object') return false;
+/**
+ * `value` with the redaction rule applied, copied on write: the same object comes back when nothing
+ * under it changes, else shallow copies along the paths to the redacted strings (a spread copy keeps
+ * key order, and a key named `__proto__` stays an own key, which the assignment then sets). Then
+ * JSON.stringify runs without a replacer: a replacer call for every key of every persona config
+ * (they all have secret-named keys) cost more than this walk and the copies.
+ */
+function redacted(value: unknown, underSecret: boolean, spared: ReadonlySet<string>): unknown {
+  if (typeof value === 'string') return underSecret ? REDACTED : value;
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    for (const item of value) if (hasSecretKey(item)) return true;
-    return false;
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const out = redacted(item, underSecret, NOTHING);
+      if (out === item) continue;
+      copy ??= value.slice();
+      copy[i] = out;
+    }
+    return copy ?? value;
   }
-  for (const key of Object.keys(value)) {
-    if ((isSecretKey(key) && !spared.has(key)) || hasSecretKey((value as Record<string, unknown>)[key])) return true;
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | null = null;
+  for (const key of Object.keys(record)) {
+    const inner = record[key];
+    const out = redacted(inner, underSecret || (isSecretKey(key) && !spared.has(key)), NOTHING);
+    if (out === inner) continue;
+    copy ??= { ...record };
+    copy[key] = out;
   }
-  return false;
+  return copy ?? value;
 }
 
 const TIME_FIELDS = ['startTime', 'endTime', 'createdAt', 'updatedAt'] as const;
@@ -240,8 +244,6 @@ export function parseSession(input: unknown): ParsedSession {
     },
   };
 }
-
-const REDACTED_JSON = JSON.stringify(REDACTED);
 
 /** A canonical time as a JSON string: it has nothing to escape. */
 function quoted(time: string): string {
