@@ -189,65 +189,61 @@ export function parseSession(input: unknown): ParsedSession {
     else personaConfig = redactedJson(value);
   }
 
-  // The version JSON: the known fields in FIELD_ORDER, then the others as sent. The times are the
-  // canonical ones, and the two object fields reuse the text already made for their columns.
-  let json = '{';
-  let fromRow = true;
-  const add = (key: string, text: string): void => {
-    json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
+  const row: SessionRow = {
+    id,
+    personaId: (raw.personaId as string | null | undefined) ?? null,
+    clientLabel: (raw.clientLabel as string | null | undefined) ?? null,
+    startTime,
+    endTime,
+    sessionLengthMs: (length as number | null | undefined) ?? null,
+    exitStatus: (raw.exitStatus as string | null | undefined) ?? null,
+    engineHost: (raw.engineHost as string | null | undefined) ?? null,
+    engineProtocol: (raw.engineProtocol as string | null | undefined) ?? null,
+    engineVersion: (raw.engineVersion as string | null | undefined) ?? null,
+    clientMetadata,
+    personaConfig,
+    apiKeyId: (raw.apiKeyId as string | null | undefined) ?? null,
+    organizationId: (raw.organizationId as string | null | undefined) ?? null,
+    createdAt: createdAt!,
+    updatedAt,
   };
-  for (const key of FIELD_ORDER) {
-    const value = raw[key];
-    if (value === undefined) {
-      fromRow = false; // left out, which a NULL column cannot tell from null
-      continue;
-    }
-    let text: string;
-    if (key === 'startTime' && startTime !== null) text = quoted(startTime);
-    else if (key === 'endTime' && endTime !== null) text = quoted(endTime);
-    else if (key === 'createdAt') text = quoted(createdAt!);
-    else if (key === 'updatedAt' && updatedAt !== null) text = quoted(updatedAt);
-    else if (key === 'clientMetadata' && clientMetadata !== null) text = clientMetadata;
-    else if (key === 'personaConfig' && personaConfig !== null) text = personaConfig;
-    else text = JSON.stringify(value);
-    add(key, text);
-  }
+  // The version JSON: the known fields the record holds, in FIELD_ORDER, then the others as sent.
+  let fromRow = true;
+  for (const key of FIELD_ORDER) if (raw[key] === undefined) fromRow = false; // left out, which a NULL column cannot tell from null
+  let json = fieldsJson(row, fromRow ? null : raw);
   for (const key of Object.keys(raw)) {
     const value = raw[key];
     if (value === undefined || KNOWN_FIELDS.has(key)) continue;
     fromRow = false; // a field the schema has no column for
-    add(key, redactedJson(value, undefined, isSecretKey(key)));
+    json += `,${jsonKey(key)}:${redactedJson(value, undefined, isSecretKey(key))}`;
   }
   json += '}';
 
-  return {
-    ok: true,
-    json,
-    fromRow,
-    row: {
-      id,
-      personaId: (raw.personaId as string | null | undefined) ?? null,
-      clientLabel: (raw.clientLabel as string | null | undefined) ?? null,
-      startTime,
-      endTime,
-      sessionLengthMs: (length as number | null | undefined) ?? null,
-      exitStatus: (raw.exitStatus as string | null | undefined) ?? null,
-      engineHost: (raw.engineHost as string | null | undefined) ?? null,
-      engineProtocol: (raw.engineProtocol as string | null | undefined) ?? null,
-      engineVersion: (raw.engineVersion as string | null | undefined) ?? null,
-      clientMetadata,
-      personaConfig,
-      apiKeyId: (raw.apiKeyId as string | null | undefined) ?? null,
-      organizationId: (raw.organizationId as string | null | undefined) ?? null,
-      createdAt: createdAt!,
-      updatedAt,
-    },
-  };
+  return { ok: true, json, fromRow, row };
 }
 
-/** A canonical time as a JSON string: it has nothing to escape. */
-function quoted(time: string): string {
-  return `"${time}"`;
+/**
+ * The version JSON of a record whose row gives it back (`fromRow` in {@link ParsedSession}), built
+ * from the row alone: the same text parseSession returned for it.
+ */
+export function rowJson(row: SessionRow): string {
+  return `${fieldsJson(row, null)}}`;
+}
+
+/**
+ * The start of a version JSON, without its closing brace: the fields of FIELD_ORDER that `raw` holds
+ * (all of them when `raw` is null), their values from the row. The row holds what the record sent,
+ * with the times canonical and the object fields redacted, so the row's text is the version's.
+ */
+function fieldsJson(row: SessionRow, raw: Record<string, unknown> | null): string {
+  let json = '{';
+  for (const key of FIELD_ORDER) {
+    if (raw !== null && raw[key] === undefined) continue;
+    const value = row[key];
+    const text = value === null ? 'null' : key === 'clientMetadata' || key === 'personaConfig' ? (value as string) : JSON.stringify(value);
+    json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
+  }
+  return json;
 }
 
 const jsonKeys = new Map<string, string>();
