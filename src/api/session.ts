@@ -55,42 +55,46 @@ const NOTHING: ReadonlySet<string> = new Set();
  * `value` as JSON text under the contract's redaction rule, the one rule for every JSON the tool
  * stores: a **string** that sits under a key matching {@link SECRET_KEY}, at any depth below it,
  * becomes "[REDACTED]"; numbers, booleans and null are kept as sent (`llmConfig.maxTokens` stays
- * 4096); objects and arrays are walked. Top-level keys in `spared` are left alone (the schema's own
- * fields, such as `apiKeyId`, are identifiers, not secrets); `underSecret` says `value` itself sits
- * under a secret-named key. Key order is kept.
- *
- * Redacting while stringifying avoids copying the object first; a value without any secret-named
- * key (many of them) takes JSON.stringify's fast path, without a replacer.
+ * 4096); objects and arrays are walked. Top-level keys in `spared` are not secret themselves (the
+ * schema's own fields, such as `apiKeyId`, are identifiers, not secrets), though what lies under
+ * them is still checked; `underSecret` says `value` itself sits under a secret-named key. Key order
+ * is kept.
  */
 export function redactedJson(value: unknown, spared: ReadonlySet<string> = NOTHING, underSecret = false): string {
-  if (underSecret && typeof value === 'string') return REDACTED_JSON;
-  if (!underSecret && !hasSecretKey(value, spared)) return JSON.stringify(value) ?? 'null';
-  // Objects reached through a secret-named key: every string inside them is redacted too.
-  const secretHolders = new WeakSet<object>();
-  const root = value;
-  if (underSecret && value !== null && typeof value === 'object') secretHolders.add(value);
-  return (
-    JSON.stringify(value, function (this: unknown, key: string, inner: unknown) {
-      if (this === root && spared.has(key)) return inner;
-      if (!isSecretKey(key) && !secretHolders.has(this as object)) return inner;
-      if (typeof inner === 'string') return REDACTED;
-      if (inner !== null && typeof inner === 'object') secretHolders.add(inner);
-      return inner;
-    }) ?? 'null'
-  );
+  return JSON.stringify(redacted(value, underSecret, spared)) ?? 'null';
 }
 
-/** True if an object key at any depth of `value` (a JSON value) is a secret one, top-level `spared` ones aside. */
-function hasSecretKey(value: unknown, spared: ReadonlySet<string> = NOTHING): boolean {
-  if (value === null || typeof value !== 'object') return false;
+/**
+ * `value` with the redaction rule applied, copied on write: the same object comes back when nothing
+ * under it changes, else shallow copies along the paths to the redacted strings (a spread copy keeps
+ * key order, and a key named `__proto__` stays an own key, which the assignment then sets). Then
+ * JSON.stringify runs without a replacer: a replacer call for every key of every persona config
+ * (they all have secret-named keys) cost more than this walk and the copies.
+ */
+function redacted(value: unknown, underSecret: boolean, spared: ReadonlySet<string>): unknown {
+  if (typeof value === 'string') return underSecret ? REDACTED : value;
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
-    for (const item of value) if (hasSecretKey(item)) return true;
-    return false;
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const out = redacted(item, underSecret, NOTHING);
+      if (out === item) continue;
+      copy ??= value.slice();
+      copy[i] = out;
+    }
+    return copy ?? value;
   }
-  for (const key of Object.keys(value)) {
-    if ((isSecretKey(key) && !spared.has(key)) || hasSecretKey((value as Record<string, unknown>)[key])) return true;
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | null = null;
+  for (const key of Object.keys(record)) {
+    const inner = record[key];
+    const out = redacted(inner, underSecret || (isSecretKey(key) && !spared.has(key)), NOTHING);
+    if (out === inner) continue;
+    copy ??= { ...record };
+    copy[key] = out;
   }
-  return false;
+  return copy ?? value;
 }
 
 const TIME_FIELDS = ['startTime', 'endTime', 'createdAt', 'updatedAt'] as const;
@@ -185,67 +189,61 @@ export function parseSession(input: unknown): ParsedSession {
     else personaConfig = redactedJson(value);
   }
 
-  // The version JSON: the known fields in FIELD_ORDER, then the others as sent. The times are the
-  // canonical ones, and the two object fields reuse the text already made for their columns.
-  let json = '{';
-  let fromRow = true;
-  const add = (key: string, text: string): void => {
-    json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
+  const row: SessionRow = {
+    id,
+    personaId: (raw.personaId as string | null | undefined) ?? null,
+    clientLabel: (raw.clientLabel as string | null | undefined) ?? null,
+    startTime,
+    endTime,
+    sessionLengthMs: (length as number | null | undefined) ?? null,
+    exitStatus: (raw.exitStatus as string | null | undefined) ?? null,
+    engineHost: (raw.engineHost as string | null | undefined) ?? null,
+    engineProtocol: (raw.engineProtocol as string | null | undefined) ?? null,
+    engineVersion: (raw.engineVersion as string | null | undefined) ?? null,
+    clientMetadata,
+    personaConfig,
+    apiKeyId: (raw.apiKeyId as string | null | undefined) ?? null,
+    organizationId: (raw.organizationId as string | null | undefined) ?? null,
+    createdAt: createdAt!,
+    updatedAt,
   };
-  for (const key of FIELD_ORDER) {
-    const value = raw[key];
-    if (value === undefined) {
-      fromRow = false; // left out, which a NULL column cannot tell from null
-      continue;
-    }
-    let text: string;
-    if (key === 'startTime' && startTime !== null) text = quoted(startTime);
-    else if (key === 'endTime' && endTime !== null) text = quoted(endTime);
-    else if (key === 'createdAt') text = quoted(createdAt!);
-    else if (key === 'updatedAt' && updatedAt !== null) text = quoted(updatedAt);
-    else if (key === 'clientMetadata' && clientMetadata !== null) text = clientMetadata;
-    else if (key === 'personaConfig' && personaConfig !== null) text = personaConfig;
-    else text = JSON.stringify(value);
-    add(key, text);
-  }
+  // The version JSON: the known fields the record holds, in FIELD_ORDER, then the others as sent.
+  let fromRow = true;
+  for (const key of FIELD_ORDER) if (raw[key] === undefined) fromRow = false; // left out, which a NULL column cannot tell from null
+  let json = fieldsJson(row, fromRow ? null : raw);
   for (const key of Object.keys(raw)) {
     const value = raw[key];
     if (value === undefined || KNOWN_FIELDS.has(key)) continue;
     fromRow = false; // a field the schema has no column for
-    add(key, redactedJson(value, undefined, isSecretKey(key)));
+    json += `,${jsonKey(key)}:${redactedJson(value, undefined, isSecretKey(key))}`;
   }
   json += '}';
 
-  return {
-    ok: true,
-    json,
-    fromRow,
-    row: {
-      id,
-      personaId: (raw.personaId as string | null | undefined) ?? null,
-      clientLabel: (raw.clientLabel as string | null | undefined) ?? null,
-      startTime,
-      endTime,
-      sessionLengthMs: (length as number | null | undefined) ?? null,
-      exitStatus: (raw.exitStatus as string | null | undefined) ?? null,
-      engineHost: (raw.engineHost as string | null | undefined) ?? null,
-      engineProtocol: (raw.engineProtocol as string | null | undefined) ?? null,
-      engineVersion: (raw.engineVersion as string | null | undefined) ?? null,
-      clientMetadata,
-      personaConfig,
-      apiKeyId: (raw.apiKeyId as string | null | undefined) ?? null,
-      organizationId: (raw.organizationId as string | null | undefined) ?? null,
-      createdAt: createdAt!,
-      updatedAt,
-    },
-  };
+  return { ok: true, json, fromRow, row };
 }
 
-const REDACTED_JSON = JSON.stringify(REDACTED);
+/**
+ * The version JSON of a record whose row gives it back (`fromRow` in {@link ParsedSession}), built
+ * from the row alone: the same text parseSession returned for it.
+ */
+export function rowJson(row: SessionRow): string {
+  return `${fieldsJson(row, null)}}`;
+}
 
-/** A canonical time as a JSON string: it has nothing to escape. */
-function quoted(time: string): string {
-  return `"${time}"`;
+/**
+ * The start of a version JSON, without its closing brace: the fields of FIELD_ORDER that `raw` holds
+ * (all of them when `raw` is null), their values from the row. The row holds what the record sent,
+ * with the times canonical and the object fields redacted, so the row's text is the version's.
+ */
+function fieldsJson(row: SessionRow, raw: Record<string, unknown> | null): string {
+  let json = '{';
+  for (const key of FIELD_ORDER) {
+    if (raw !== null && raw[key] === undefined) continue;
+    const value = row[key];
+    const text = value === null ? 'null' : key === 'clientMetadata' || key === 'personaConfig' ? (value as string) : JSON.stringify(value);
+    json += `${json.length === 1 ? '' : ','}${jsonKey(key)}:${text}`;
+  }
+  return json;
 }
 
 const jsonKeys = new Map<string, string>();

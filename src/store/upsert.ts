@@ -6,7 +6,7 @@
  * prepared SQL statement; the writes are prepared statements too (no ORM objects per row).
  */
 import type { Statement } from 'better-sqlite3';
-import type { ParsedSession, SessionRow } from '../api/session.js';
+import { rowJson, type ParsedSession, type SessionRow } from '../api/session.js';
 import type { Db } from './db.js';
 import { getTableColumns } from 'drizzle-orm';
 import { fence } from './lock.js';
@@ -65,7 +65,7 @@ export class SessionWriter {
   readonly #markDeleted: Statement;
   readonly #revive: Statement;
   readonly #markSeen: Statement;
-  readonly #writePage: (records: ParsedSession[], runId: number, now: string, scope: string) => WriteCounts;
+  readonly #writePage: (page: FlatPage, runId: number, now: string, scope: string) => WriteCounts;
   readonly #markDeletedFenced: (id: string, now: string) => boolean;
 
   constructor(db: Db, options: SessionWriterOptions = {}) {
@@ -140,9 +140,7 @@ export class SessionWriter {
     this.#markDeleted = db.prepare(
       `UPDATE sessions SET deleted_at = @now, last_synced_at = @now WHERE id = @id AND deleted_at IS NULL`,
     );
-    this.#writePage = db.transaction((records: ParsedSession[], runId: number, now: string, scope: string) =>
-      this.#write(records, runId, now, scope),
-    );
+    this.#writePage = db.transaction((page: FlatPage, runId: number, now: string, scope: string) => this.#write(page, runId, now, scope));
     this.#markDeletedFenced = db.transaction((id: string, now: string) => {
       this.#checkFence();
       return this.#markDeleted.run({ id, now }).changes > 0;
@@ -155,34 +153,45 @@ export class SessionWriter {
    * by id): a filtered scope records which ids it listed.
    */
   writePage(records: ParsedSession[], runId: number, now: string, scope = ''): WriteCounts {
-    return this.#writePage(records, runId, now, scope);
+    return this.#writePage(flatPage(records), runId, now, scope);
   }
 
   /**
    * Writes one page inside the transaction the caller holds (see writer-worker.ts: several pages per
-   * commit). A throw leaves part of the page written: the caller must roll back.
+   * commit), given as a {@link FlatPage}. A throw leaves part of the page written: the caller must
+   * roll back.
    */
-  writeWithin(records: ParsedSession[], runId: number, now: string, scope = ''): WriteCounts {
+  writeWithin(page: FlatPage, runId: number, now: string, scope = ''): WriteCounts {
     if (!this.#db.inTransaction) throw new Error('writeWithin needs an open transaction');
-    return this.#write(records, runId, now, scope);
+    return this.#write(page, runId, now, scope);
   }
 
-  #write(records: ParsedSession[], runId: number, now: string, scope: string): WriteCounts {
+  #write(page: FlatPage, runId: number, now: string, scope: string): WriteCounts {
     this.#checkFence();
     const counts = emptyCounts();
     const ids: string[] = [];
     if (scope !== '') {
-      const listed = records.map((record) => (record.ok ? record.row.id : record.id)).filter((id) => id !== null);
+      const listed: string[] = [];
+      for (let at = 0; at < page.length; at += page[at] === REJECTED ? REJECTED_SLOTS : ACCEPTED_SLOTS) {
+        const id = page[at + 1];
+        if (id !== null) listed.push(id as string);
+      }
       this.#member.run(scope, runId, JSON.stringify(listed));
     }
-    for (const record of records) {
-      if (!record.ok) {
-        this.#reject.run(runId, now, record.id, record.reason, record.raw);
+    for (let at = 0; at < page.length; ) {
+      const kind = page[at];
+      if (kind === REJECTED) {
+        this.#reject.run(runId, now, page[at + 1], page[at + 2], page[at + 3]);
         counts.rejected++;
+        at += REJECTED_SLOTS;
         continue;
       }
+      const id = page[at + 1] as string;
+      const values = page.slice(at + 2, at + 2 + FED_COLUMNS.length);
+      const raw = page[at + 2 + FED_COLUMNS.length] as string | null;
+      at += ACCEPTED_SLOTS;
       // Only sessions stored before this run can be unlisted; new ones need no marking.
-      if (!this.#apply(record, now, counts)) ids.push(record.row.id);
+      if (!this.#apply(id, values, raw, now, counts)) ids.push(id);
     }
     if (ids.length > 0) this.#markSeen.run(JSON.stringify(ids));
     return counts;
@@ -199,33 +208,34 @@ export class SessionWriter {
     this.#pruneMembers.run(scope, runId);
   }
 
-  /** Applies the upsert rule to one session; true when it was new. */
-  #apply(record: StoredSession, now: string, counts: WriteCounts): boolean {
-    const { row, json } = record;
-    const versionKey = row.updatedAt ?? '';
-    const raw = record.fromRow ? null : json;
-    // Positional parameters: binding 19 named ones per row costs more than the insert itself.
-    const values = columnValues(row);
-    if (this.#insert.run(row.id, ...values, now, now).changes > 0) {
-      if (raw !== null) this.#setRaw.run(row.id, raw);
+  /**
+   * Applies the upsert rule to one session (`values`: its {@link FED_COLUMNS}); true when it was new.
+   * `raw` is its JSON, or null when the row gives it back (the JSON is not kept beside the row).
+   */
+  #apply(id: string, values: unknown[], raw: string | null, now: string, counts: WriteCounts): boolean {
+    const updatedAt = values[UPDATED_AT] as string | null;
+    const versionKey = updatedAt ?? '';
+    // Positional parameters, the columns bound as one array (better-sqlite3 takes arrays among its
+    // arguments): binding 19 named ones per row cost more than the insert itself.
+    if (this.#insert.run(id, values, now, now).changes > 0) {
+      if (raw !== null) this.#setRaw.run(id, raw);
       counts.inserted++;
       return true;
     }
-    const updatedAt = row.updatedAt;
-    switch (this.#verdict.get(updatedAt, updatedAt, updatedAt, updatedAt, raw, ...values, row.id)) {
+    switch (this.#verdict.get(updatedAt, updatedAt, updatedAt, updatedAt, raw, values, id)) {
       case 'newer':
-        this.#archive.run(row.id);
-        this.#replace(row.id, versionKey, values, raw, now);
+        this.#archive.run(id);
+        this.#replace(id, versionKey, values, raw, now);
         counts.updated++;
         break;
       case 'revised':
-        this.#replace(row.id, versionKey, values, raw, now);
+        this.#replace(id, versionKey, values, raw, now);
         counts.updated++;
         break;
       case 'stale':
-        this.#staleVersion.run(row.id, versionKey, json, now);
+        this.#staleVersion.run(id, versionKey, raw ?? rowJson(rowOf(id, values)), now);
         // An older version still proves the session exists: a deleted row comes back, unchanged.
-        this.#revive.run({ id: row.id, now });
+        this.#revive.run({ id, now });
         counts.stale++;
         break;
       default:
@@ -237,7 +247,7 @@ export class SessionWriter {
   /** Makes the row hold this version (and its raw JSON, when the row cannot give it back). */
   #replace(id: string, versionKey: string, values: unknown[], raw: string | null, now: string): void {
     this.#dropVersion.run(id, versionKey);
-    this.#update.run(...values, now, id);
+    this.#update.run(values, now, id);
     if (raw === null) this.#dropRaw.run(id);
     else this.#setRaw.run(id, raw);
   }
@@ -250,17 +260,53 @@ export class SessionWriter {
 
 /**
  * The `sessions` columns the API feeds, after `id` and in table order, as the drizzle schema
- * defines them: the statements above and {@link columnValues} are built from this one list, so a
+ * defines them: the statements above and {@link flatPage} are built from this one list, so a
  * column added or moved in the schema cannot be bound to the wrong value.
  */
-/** An accepted record, as the writer receives it. */
-type StoredSession = Extract<ParsedSession, { ok: true }>;
-
 const FED_COLUMNS = Object.entries(getTableColumns(sessions))
   .filter(([key]) => !['id', 'firstSyncedAt', 'lastSyncedAt', 'deletedAt'].includes(key))
   .map(([key, column]) => ({ key: key as keyof SessionRow, name: column.name }));
+/** Where `updated_at` sits among {@link FED_COLUMNS}. */
+const UPDATED_AT = FED_COLUMNS.findIndex((column) => column.key === 'updatedAt');
 
-/** The values of a row for {@link FED_COLUMNS}, positionally (binding named parameters costs more than the insert). */
-function columnValues(row: SessionRow): unknown[] {
-  return FED_COLUMNS.map((column) => row[column.key]);
+/**
+ * A page of parsed records as one flat array, in their order. An accepted record takes
+ * {@link ACCEPTED_SLOTS}: ACCEPTED, its id, its {@link FED_COLUMNS} values, its JSON or null when
+ * the row gives it back (`fromRow` in ParsedSession); a rejected one {@link REJECTED_SLOTS}:
+ * REJECTED, its id (or null), the reason, the raw JSON. This is what goes to the writer thread:
+ * structured clone writes every key of every object, and an array of strings and numbers costs a
+ * fraction of the objects; the writer binds the column values straight from it. The JSON a row
+ * gives back, a copy of most of the row, stays behind: the writer rebuilds it for the rare stale
+ * version.
+ */
+export type FlatPage = unknown[];
+
+const REJECTED = 0;
+const ACCEPTED = 1;
+const REJECTED_SLOTS = 4;
+const ACCEPTED_SLOTS = 3 + FED_COLUMNS.length;
+
+/** `records` as a {@link FlatPage}. */
+export function flatPage(records: ParsedSession[]): FlatPage {
+  const page: FlatPage = [];
+  for (const record of records) {
+    if (!record.ok) {
+      page.push(REJECTED, record.id, record.reason, record.raw);
+      continue;
+    }
+    const { row } = record;
+    page.push(ACCEPTED, row.id);
+    for (const column of FED_COLUMNS) page.push(row[column.key]);
+    page.push(record.fromRow ? null : record.json);
+  }
+  return page;
+}
+
+/** The row a page's slots hold (see {@link FlatPage}). */
+function rowOf(id: string, values: unknown[]): SessionRow {
+  const row: Record<string, unknown> = { id };
+  FED_COLUMNS.forEach((column, i) => {
+    row[column.key] = values[i];
+  });
+  return row as unknown as SessionRow;
 }

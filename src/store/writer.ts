@@ -15,7 +15,7 @@ import type { Db } from './db.js';
 import { LOCK_LOST, LockLostError } from './lock.js';
 import { saveCounters, type RunCounters, type RunMode } from './runs.js';
 import { unseenLiveIds } from './scope.js';
-import { SessionWriter, type WriteCounts } from './upsert.js';
+import { flatPage, SessionWriter, type FlatPage, type WriteCounts } from './upsert.js';
 
 /** The writes (and the one read) a sync makes on the connection that writes its pages. */
 export interface WriterOps {
@@ -99,9 +99,10 @@ export interface WriterData {
   lockToken: string | null;
 }
 
-/** A request to the writer thread. */
+/** A request to the writer thread: a page travels as a {@link FlatPage}. */
 export type WriterRequest =
-  | { [K in keyof WriterOps]: { id: number; op: K; args: Parameters<WriterOps[K]> } }[keyof WriterOps]
+  | { id: number; op: 'writePage'; args: [page: FlatPage, runId: number, now: string, scope: string] }
+  | { [K in Exclude<keyof WriterOps, 'writePage'>]: { id: number; op: K; args: Parameters<WriterOps[K]> } }[Exclude<keyof WriterOps, 'writePage'>]
   | { id: number; op: 'close'; args: [] };
 /** Its answer. */
 export type WriterAnswer = { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };
@@ -153,7 +154,7 @@ export async function threadWriter(path: string, lockToken: string | null = null
     });
   };
   return {
-    writePage: (...args) => call('writePage', ...args),
+    writePage: (records, ...args) => call('writePage', flatPage(records), ...args),
     markDeleted: (...args) => call('markDeleted', ...args),
     unseenLiveIds: (...args) => call('unseenLiveIds', ...args),
     resetSeen: () => call('resetSeen'),

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSession, redactedJson, type ParsedSession } from '../../src/api/session.js';
 import { canonicalTime } from '../../src/time.js';
+import { expectedRedaction } from '../helpers.js';
 
 /** A record as the API documents it, with every field the schema lists. */
 function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -164,6 +166,43 @@ describe('redactedJson', () => {
     const input = { password: 'p', inner: { token: 't' } };
     redact(input);
     expect(input).toEqual({ password: 'p', inner: { token: 't' } });
+  });
+
+  it('agrees with the rule written out in the test helpers on any JSON value, and leaves it unchanged', () => {
+    // Keys: secret-named ones (any case, inside longer names), harmless ones, array-index-like ones
+    // (which objects order first) and the names an object inherits, __proto__ among them.
+    const key = fc.oneof(
+      fc.constantFrom('secret_iv', 'encrypted_secret', 'PASSWORD', 'authToken', 'api_key', 'api-key', 'ApiKey', 'apikey'),
+      fc.constantFrom('name', 'api', 'key', 'maxTokens', '0', '7', '__proto__', 'constructor', 'toString'),
+      fc.string({ maxLength: 6 }),
+    );
+    const { json } = fc.letrec<{ json: unknown }>((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ maxLength: 8 }),
+        fc.constant('[REDACTED]'),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('json'), { maxLength: 4 }),
+        // Built from entries, as JSON.parse builds them: a key named __proto__ is an own property.
+        fc.array(fc.tuple(key, tie('json')), { maxLength: 5 }).map((entries) => Object.fromEntries(entries)),
+      ),
+    }));
+    fc.assert(
+      fc.property(json, fc.boolean(), (value, underSecret) => {
+        const before = JSON.stringify(value);
+        expect(redactedJson(value, undefined, underSecret)).toBe(JSON.stringify(expectedRedaction(value, underSecret)));
+        expect(JSON.stringify(value)).toBe(before);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps a key named __proto__ as an own key when a value beside it is redacted', () => {
+    const input = JSON.parse('{"__proto__":{"a":1},"password":"p","list":[{"__proto__":"x","token":"t"}]}');
+    expect(redactedJson(input)).toBe('{"__proto__":{"a":1},"password":"[REDACTED]","list":[{"__proto__":"x","token":"[REDACTED]"}]}');
   });
 });
 
