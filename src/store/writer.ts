@@ -93,6 +93,15 @@ export function deferredWriter(next: Promise<PageWriter>): PageWriter {
  */
 export const PAGES_PER_TRANSACTION = 16;
 
+/**
+ * The writer thread's young generation (MiB). What it holds is a page or two at a time, but a
+ * scavenge that finds a page still being written counts it as a survivor, and V8 doubles the young
+ * generation after such scavenges until its default ceiling (16 MiB semi-spaces): over a long sync
+ * the thread's new space grew from 8 to 32 MiB, which a short one never reached. This ceiling keeps
+ * the thread where short syncs left it.
+ */
+const WRITER_YOUNG_GENERATION_MB = 12;
+
 /** What the thread is started with. */
 export interface WriterData {
   path: string;
@@ -109,7 +118,10 @@ export type WriterAnswer = { id: number; result: unknown } | { id: number; error
 
 /** Starts a writer thread on the database file at `path` (already migrated). */
 export async function threadWriter(path: string, lockToken: string | null = null): Promise<PageWriter> {
-  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), { workerData: { path, lockToken } satisfies WriterData });
+  const worker = new Worker(new URL('./writer-worker.js', import.meta.url), {
+    workerData: { path, lockToken } satisfies WriterData,
+    resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
+  });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   let next = 1;
   let failure: Error | null = null;

@@ -130,6 +130,11 @@ export class RunContext {
    * Fetches list page `page`, checks its `meta`, lets `judge` (the scan's plan) call it a repeat,
    * and stores it unless it is one. `onChecked` hears the verdict before the page is stored (a full
    * scan hands out the next pages from page 1's).
+   *
+   * The response and its parsed records are handed on as call arguments and never held in a
+   * variable of an async function: V8 keeps such a variable alive while the function waits, even
+   * when nothing reads it afterwards, so each page waiting for its commit (up to the scan's window,
+   * about 1 MB each) stayed on the heap after it had been sent to the writer thread.
    */
   async readPage(
     page: number,
@@ -139,32 +144,19 @@ export class RunContext {
     this.throwIfStopped();
     const prefetched = page === 1 ? this.#firstPage : null;
     if (prefetched !== null) this.#firstPage = null;
-    const body = await (prefetched ?? this.#request(page));
-    const ids = body.data.flatMap((record) => {
-      const id = (record as { id?: unknown } | null)?.id;
-      return typeof id === 'string' ? [id] : [];
-    });
-    const verdict = judge(checkPage(page, this.options.perPage, body), ids);
-    for (const problem of verdict.problems) this.warn(problem);
-    if (new Set(ids).size < ids.length) {
-      // Stored once all the same: the rows are keyed by id, and the newest version wins.
-      this.warn({ code: 'duplicate-ids', message: `page ${page} lists a session more than once: each is stored once` });
-    }
-    this.apiTotal = verdict.total;
-    this.#lastPage = Math.max(this.#lastPage ?? 0, verdict.reportedLastPage);
-    onChecked?.(verdict, ids);
-    // The page is in hand: it is written even if a stop was requested meanwhile.
-    const createdAts = verdict.repeat ? [] : await this.#store(body);
+    const read = await this.#checkAndStore(page, await (prefetched ?? this.#request(page)), judge, onChecked);
     this.counters.pages++;
     await this.progress();
-    return { verdict, ids, received: body.data.length, createdAts };
+    return read;
   }
 
   /** Writes records (a page, or a looked-up session with scope '') and counts what they did. */
-  async write(records: ParsedSession[], scope: string): Promise<WriteCounts> {
-    const counts = await this.writer.writePage(records, this.runId, this.clock().toISOString(), scope);
-    addCounts(this.counters, counts);
-    return counts;
+  write(records: ParsedSession[], scope: string): Promise<WriteCounts> {
+    // Not async, for the same reason as readPage: `records` must not outlive the call.
+    return this.writer.writePage(records, this.runId, this.clock().toISOString(), scope).then((counts) => {
+      addCounts(this.counters, counts);
+      return counts;
+    });
   }
 
   /**
@@ -266,13 +258,44 @@ export class RunContext {
     });
   }
 
-  /** Validates a page's records and writes them in one transaction; returns their createdAt. */
-  async #store(body: SessionListResponse): Promise<string[]> {
-    const parsed = body.data.map(parseSession);
-    await this.write(parsed, this.scope);
-    this.counters.seen += body.data.length;
+  /** Checks a list response (see readPage), then stores it unless it repeats an earlier page. */
+  #checkAndStore(
+    page: number,
+    body: SessionListResponse,
+    judge: (checked: Omit<PageVerdict, 'repeat'>, ids: string[]) => PageVerdict,
+    onChecked: ((verdict: PageVerdict, ids: string[]) => void) | undefined,
+  ): Promise<PageRead> {
+    const ids = body.data.flatMap((record) => {
+      const id = (record as { id?: unknown } | null)?.id;
+      return typeof id === 'string' ? [id] : [];
+    });
+    const verdict = judge(checkPage(page, this.options.perPage, body), ids);
+    for (const problem of verdict.problems) this.warn(problem);
+    if (new Set(ids).size < ids.length) {
+      // Stored once all the same: the rows are keyed by id, and the newest version wins.
+      this.warn({ code: 'duplicate-ids', message: `page ${page} lists a session more than once: each is stored once` });
+    }
+    this.apiTotal = verdict.total;
+    this.#lastPage = Math.max(this.#lastPage ?? 0, verdict.reportedLastPage);
+    const received = body.data.length;
+    onChecked?.(verdict, ids);
+    // The page is in hand: it is written even if a stop was requested meanwhile.
+    const stored = verdict.repeat ? Promise.resolve([]) : this.#store(body.data);
+    return stored.then((createdAts) => ({ verdict, ids, received, createdAts }));
+  }
+
+  /**
+   * Validates a page's records and writes them in one transaction; returns their createdAt. Once
+   * the writer has the records (a message to its thread is a copy), nothing here refers to them.
+   */
+  #store(data: unknown[]): Promise<string[]> {
+    const parsed = data.map(parseSession);
     const createdAts: string[] = [];
     for (const record of parsed) if (record.ok) createdAts.push(record.row.createdAt);
-    return createdAts;
+    const received = data.length;
+    return this.write(parsed, this.scope).then(() => {
+      this.counters.seen += received;
+      return createdAts;
+    });
   }
 }

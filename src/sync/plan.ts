@@ -4,6 +4,7 @@
  * No I/O: last response in, next step out. Nothing here trusts `meta`: every number from the API
  * is checked, and every scan is bounded by a ceiling derived from what the API reported.
  */
+import { createHash } from 'node:crypto';
 import type { SessionListResponse } from '../api/types.js';
 import { SyncError } from '../errors.js';
 import type { Bookmark } from '../store/runs.js';
@@ -146,9 +147,14 @@ export function checkPage(asked: number, perPage: number, body: SessionListRespo
   return { last, reportedLastPage: meta.lastPage, total: meta.total, problems };
 }
 
-/** The ids of a page in a form that compares equal for the same set of ids. */
+/**
+ * The ids of a page in a form that compares equal for the same set of ids: a digest of them, since
+ * a scan keeps one per page (the ids themselves, 3.7 KB a page, were 7 MB kept through a scan of
+ * 200k sessions; a digest is 44 bytes, and SHA-256 makes two different pages' digests equal never
+ * in practice).
+ */
 function pageFingerprint(ids: readonly string[]): string {
-  return [...ids].sort().join('\n');
+  return createHash('sha256').update([...ids].sort().join('\n')).digest('base64');
 }
 
 /**

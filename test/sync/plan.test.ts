@@ -186,6 +186,15 @@ describe('PagePlan', () => {
     expect(takeAll(clamped)).toEqual([]);
     expect(clamped.done).toBe(true);
   });
+
+  it('calls a page with the same ids in another order a repeat, and one with a single id changed not', () => {
+    const first = ids(1, 10);
+    const plan = new PagePlan(checkPage(1, 10, body(1, 10, { total: 40, lastPage: 4, next: 2 })), 10, 4, first);
+    expect(takeAll(plan)).toEqual([2, 3, 4]);
+    const changed = [...first.slice(0, 9), 'another-id'];
+    expect(plan.answer(2, checkPage(2, 10, body(2, 10, { total: 40, lastPage: 4, next: 3 })), changed).repeat).toBe(false);
+    expect(plan.answer(3, checkPage(3, 10, body(3, 10, { total: 40, lastPage: 4, next: 4 })), [...first].reverse()).repeat).toBe(true);
+  });
 });
 
 describe('nextRepair', () => {
