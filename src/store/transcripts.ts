@@ -143,13 +143,13 @@ export class TranscriptWriter {
         personaSpeaking: c.personaSpeakingSeconds,
         raw: transcript.raw,
       });
-    });
+    }).immediate;
     this.#missing = db.transaction((id: string, status: MissingStatus, reason: string, sessionUpdatedAt: string | null, now: string) => {
       checkFence();
       // Only the outcomes worth asking again about count attempts.
       const attempts = status === 'missing' || status === 'invalid' ? 1 : 0;
       missing.run({ id, status, reason, attempts, sessionUpdatedAt, now });
-    });
+    }).immediate;
   }
 
   /** Stores a transcript whole (its messages replace any stored before), in one transaction. */

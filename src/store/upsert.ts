@@ -140,11 +140,14 @@ export class SessionWriter {
     this.#markDeleted = db.prepare(
       `UPDATE sessions SET deleted_at = @now, last_synced_at = @now WHERE id = @id AND deleted_at IS NULL`,
     );
-    this.#writePage = db.transaction((page: FlatPage, runId: number, now: string, scope: string) => this.#write(page, runId, now, scope));
+    // IMMEDIATE: the write lock is waited for at the start. A deferred transaction that read first
+    // (the fence) would fail at once with SQLITE_BUSY, without waiting, when another process committed
+    // before its first write (an export moving its bookmark, say).
+    this.#writePage = db.transaction((page: FlatPage, runId: number, now: string, scope: string) => this.#write(page, runId, now, scope)).immediate;
     this.#markDeletedFenced = db.transaction((id: string, now: string) => {
       this.#checkFence();
       return this.#markDeleted.run({ id, now }).changes > 0;
-    });
+    }).immediate;
   }
 
   /**

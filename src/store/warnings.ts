@@ -56,5 +56,5 @@ export function saveWarnings(
       );
     }
     for (const warning of warnings) upsert.run(scope, warning.code, warning.message, now, now, runId);
-  })();
+  }).immediate();
 }

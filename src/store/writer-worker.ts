@@ -22,7 +22,10 @@ const port = parentPort!;
 const { path, lockToken } = workerData as WriterData;
 const db = openDatabase(path);
 const ops = writerOps(db, lockToken);
-const begin = db.prepare('BEGIN');
+// IMMEDIATE: the write lock is taken (waited for) at the start. A deferred transaction that read
+// first (the lock's fence) and then wrote would fail at once with SQLITE_BUSY, without waiting, when
+// another connection (the main thread's heartbeat, an export's bookmark) committed in between.
+const begin = db.prepare('BEGIN IMMEDIATE');
 const commit = db.prepare('COMMIT');
 
 /** The pages written in the open transaction, waiting for their answer. */
