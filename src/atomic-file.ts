@@ -18,6 +18,7 @@ import {
   closeSync,
   constants,
   createWriteStream,
+  fsync,
   fsyncSync,
   openSync,
   readdirSync,
@@ -38,6 +39,10 @@ export interface AtomicFileOptions {
   mode?: number;
 }
 
+/** A file is flushed in the background each time this many more bytes have been written. */
+const FLUSH_BYTES = 32 << 20;
+const FLUSH_CHECK_MS = 100;
+
 /** A temp file on its way to becoming `target`. */
 export class AtomicFile implements OutputFile {
   /** The absolute path the file will have once committed. */
@@ -50,6 +55,10 @@ export class AtomicFile implements OutputFile {
   readonly #flag: string;
   readonly #fd: number;
   #settled = false;
+  /** The flush running in the background, and the bytes written when the last one started. */
+  #flushing: Promise<void> | null = null;
+  #flushedAt = 0;
+  readonly #flusher: NodeJS.Timeout;
 
   private constructor(target: string, tempPath: string, fd: number, flag: string) {
     this.target = target;
@@ -58,6 +67,23 @@ export class AtomicFile implements OutputFile {
     this.#flag = flag;
     // Large chunks arrive (hundreds of KB); a larger buffer means fewer waits for 'drain'.
     this.stream = createWriteStream('', { fd, autoClose: false, highWaterMark: 1 << 20 });
+    // A large file is flushed as it grows, on libuv's threads beside the writing: the kernel
+    // otherwise holds every byte until the final fsync, which then waited for all of them (0.65 s
+    // of a 4.4 s CSV export of 200k sessions, 330 MB).
+    this.#flusher = setInterval(() => this.#flushInBackground(), FLUSH_CHECK_MS).unref();
+  }
+
+  #flushInBackground(): void {
+    const written = this.stream.bytesWritten;
+    if (this.#flushing !== null || this.#settled || written - this.#flushedAt < FLUSH_BYTES) return;
+    this.#flushedAt = written;
+    this.#flushing = new Promise<void>((done) => {
+      // An error here shows again in the final fsync, which decides.
+      fsync(this.#fd, () => {
+        this.#flushing = null;
+        done();
+      });
+    });
   }
 
   /**
@@ -97,6 +123,8 @@ export class AtomicFile implements OutputFile {
         this.stream.once('error', fail);
         this.stream.end(() => done());
       });
+      clearInterval(this.#flusher);
+      await this.#flushing;
       fsyncSync(this.#fd);
       closeSync(this.#fd);
       this.#settled = true;
@@ -110,6 +138,7 @@ export class AtomicFile implements OutputFile {
 
   /** Drops the temp file (synchronous, so a signal handler can call it). Safe to call twice. */
   abort(): void {
+    clearInterval(this.#flusher);
     if (!this.#settled) {
       this.#settled = true;
       this.stream.destroy();

@@ -218,8 +218,9 @@ describe('a full sync of 2,500 sessions through an API that fails 15% of the tim
 
 describe('a full sync at the highest concurrency', () => {
   it('keeps 32 requests in flight and prints nothing with --quiet (no warning from Node either)', async () => {
-    // 100 ms of latency: long enough that all 32 requests overlap even on a busy machine.
-    const sim = await startSimulator({ sessions: 5000, seed: 12, latencyMs: 100 });
+    // 250 ms of latency: long enough that all 32 requests overlap even on a busy machine (at 100 ms,
+    // with both cores taken, the first burst sometimes went out over more than 100 ms).
+    const sim = await startSimulator({ sessions: 5000, seed: 12, latencyMs: 250 });
     try {
       const dir = temp.make();
       const result = await runCli(['sync', '--api-url', sim.url, '--db', join(dir, 'sessions.db'), '--concurrency', '32', '--per-page', '20', '--quiet'], {
