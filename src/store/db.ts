@@ -2,13 +2,13 @@
  * Opening the database: refuse what is not ours to touch, create new files owner-only, set the
  * pragmas, and bring the schema up to date with the committed migrations.
  */
-import { closeSync, existsSync, openSync, readSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { SyncError, UsageError } from '../errors.js';
-import { applyMigrations } from './migrate.js';
+import { applyMigrations, journalEntries } from './migrate.js';
 
 export type Db = Database.Database;
 
@@ -54,8 +54,7 @@ const OWN_TABLES = ['__drizzle_migrations', 'sessions', 'sync_runs'];
 
 /** The number of migrations this version of the tool knows; stored in `PRAGMA user_version`. */
 export function schemaVersion(): number {
-  const journal = JSON.parse(readFileSync(resolve(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
-  return journal.entries.length;
+  return journalEntries(MIGRATIONS).length;
 }
 
 export interface OpenOptions {

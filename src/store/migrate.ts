@@ -6,7 +6,7 @@
  * (a test migrates with both and compares).
  *
  * Ours, not drizzle's migrator: loading that one (drizzle's query builders and dialects with it)
- * took about 0.2 s of every first run, where applying the migrations takes 30 ms. And it reads what
+ * cost about 0.12 s of CPU of every first run, where applying the migrations takes 30 ms. And it reads what
  * is applied before taking the write lock, so two processes starting on a new file both tried to
  * apply everything; here the write lock comes first.
  */
@@ -37,10 +37,14 @@ interface Migration {
   createdAt: number;
 }
 
+/** The entries of the journal in `folder`, in order: one per migration. */
+export function journalEntries(folder: string): JournalEntry[] {
+  return (JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] }).entries;
+}
+
 /** The migrations in `folder`, in journal order. */
 function readMigrations(folder: string): Migration[] {
-  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
-  return journal.entries.map((entry) => {
+  return journalEntries(folder).map((entry) => {
     const text = readFileSync(join(folder, `${entry.tag}.sql`), 'utf8');
     return {
       statements: text.split('--> statement-breakpoint'),
@@ -53,9 +57,9 @@ function readMigrations(folder: string): Migration[] {
 /**
  * Applies the migrations of `folder` newer than the last one `db` records, all in one transaction
  * that holds the write lock from its start (a second process waits, then finds them applied).
- * Returns how many were applied. A failure rolls every one of them back.
+ * A failure rolls every one of them back.
  */
-export function applyMigrations(db: Db, folder: string): number {
+export function applyMigrations(db: Db, folder: string): void {
   const migrations = readMigrations(folder);
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -65,15 +69,12 @@ export function applyMigrations(db: Db, folder: string): number {
       | string
       | undefined;
     const record = db.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)');
-    let applied = 0;
     for (const migration of migrations) {
       if (last !== undefined && Number(last) >= migration.createdAt) continue;
       for (const statement of migration.statements) db.exec(statement);
       record.run(migration.hash, migration.createdAt);
-      applied++;
     }
     db.exec('COMMIT');
-    return applied;
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
