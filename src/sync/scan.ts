@@ -97,9 +97,9 @@ export async function fullScan(run: RunContext, lockToken: string | null, dbPath
       })(),
     );
   }
-  // Pages out (on the network, or fetched and waiting for their write; page 1 aside) stay within the window, so
-  // a database slower than the network (or a thread still starting) cannot make memory grow, and
-  // a group waiting for its commit never stops the reading.
+  // Pages out (on the network, or fetched and waiting for their write; page 1 aside) stay within
+  // the window, so a database slower than the network (or a thread still starting) cannot make
+  // memory grow, and a group waiting for its commit never stops the reading.
   const window = run.options.concurrency * 2 + PAGES_PER_TRANSACTION;
   const failure = run.firstFailure();
   const pending = new Set<Promise<void>>();
