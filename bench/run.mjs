@@ -81,6 +81,7 @@ function freshDb(name) {
 }
 
 const rows = [];
+/** One row of the table; `met` null: a figure shown for comparison, with no goal. */
 function record(name, what, ours, baseline, ratio, goal, met) {
   rows.push({ name, what, ours, baseline, ratio, goal, met });
 }
@@ -95,8 +96,9 @@ try {
     const big = await simulator(['--sessions', '50000', '--seed', '1']);
     const floor = repeat(() => run(process.execPath, [reader, big.url, '4', '100']));
     const full = repeat(() => sync(big.url, freshDb('sync50k'), ['--concurrency', '4']));
+    // The bare reader stores nothing: no goal (the floor for a sync is the minimal storer, costs.mjs).
     record('sync', 'full sync of 50k sessions vs a bare page reader (fetch + JSON.parse), concurrency 4',
-      fmt(full.ms), fmt(floor.ms), floor.ms / full.ms, '>= 0.70', floor.ms / full.ms >= 0.7);
+      fmt(full.ms), fmt(floor.ms), floor.ms / full.ms, '-', null);
 
     // idle: an incremental sync with nothing new on the synced 50k database.
     const db50k = freshDb('idle50k');
@@ -122,8 +124,9 @@ try {
           const db = new (require(${JSON.stringify(join(root, 'node_modules/better-sqlite3'))}))(${JSON.stringify(db50k)}, { readonly: true });
           let n = 0; for (const row of db.prepare('SELECT ${COLUMNS} FROM sessions').raw().iterate()) n += row.length;`]));
     const exported = repeat(() => run(process.execPath, [cli, 'export', '--db', db50k, '--format', 'csv', '--out', csv]));
+    // No goal at 50k, where start-up weighs: the export's goal is at the large size (costs.mjs).
     record('export', `CSV export of 50k rows vs ${sqlite3 ? 'sqlite3 -csv' : 'a minimal better-sqlite3 loop'}`,
-      fmt(exported.ms), fmt(baseline.ms), baseline.ms / exported.ms, '>= 0.80', baseline.ms / exported.ms >= 0.8);
+      fmt(exported.ms), fmt(baseline.ms), baseline.ms / exported.ms, '-', null);
     big.stop();
 
     // memory: peak RSS of a full sync of 50k vs 10k sessions; the export's peak.
@@ -141,7 +144,7 @@ try {
     const wanSync = repeat(() => sync(wan.url, freshDb('wan'), ['--concurrency', '8']));
     wan.stop();
     record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
-      fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.80', wanFloor.ms / wanSync.ms >= 0.8);
+      fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.90', wanFloor.ms / wanSync.ms >= 0.9);
 
     await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
   }
@@ -194,9 +197,9 @@ function addSessions(path, count, tag) {
 const table = [
   '| case | what | anam-sync | baseline | ratio | goal | met |',
   '|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.what} | ${r.ours} | ${r.baseline} | ${r.ratio.toFixed(2)} | ${r.goal} | ${r.met ? 'yes' : 'NO'} |`),
+  ...rows.map((r) => `| ${r.name} | ${r.what} | ${r.ours} | ${r.baseline} | ${r.ratio.toFixed(2)} | ${r.goal} | ${r.met === null ? '-' : r.met ? 'yes' : 'NO'} |`),
 ];
 console.log(table.join('\n'));
 mkdirSync(join(root, 'bench/out'), { recursive: true });
 writeFileSync(join(root, 'bench/out/latest.md'), `${table.join('\n')}\n`);
-process.exitCode = rows.every((r) => r.met) ? 0 : 1;
+process.exitCode = rows.every((r) => r.met !== false) ? 0 : 1;
