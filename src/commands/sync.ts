@@ -135,6 +135,9 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     if (config.metricsFile !== null) await writeMetrics(db, config.metricsFile, log);
     // Nothing is in flight after a run; before one (the lock was held) page 1 may still be.
     prepared.cancel();
+    // A writer thread may still be copying its write-ahead log into the file (sync/run.ts): the
+    // process waits for it, so that it never exits with the run's last pages only in the log.
+    await prepared.closed();
     clearInterval(heartbeat);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -108,6 +108,15 @@ function handle(request: Exclude<WriterRequest, { op: 'writePage' }>): unknown {
     case 'saveCounters':
       return ops.saveCounters(...request.args);
     case 'close':
+      // The WAL holds the run's last pages. Copied into the database here, they are copied while
+      // the main thread records the run and refreshes the planner statistics, instead of after, by
+      // the last connection's close. PASSIVE waits for nothing; what it leaves (frames written
+      // meanwhile) the last close copies.
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // The last close copies what this could not.
+      }
       db.close();
       return null;
   }

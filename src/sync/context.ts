@@ -89,6 +89,7 @@ export class RunContext {
   /** The scope's warnings left open by its last run (code to message). */
   previousWarnings = new Map<string, string>();
   writer!: PageWriter;
+  #writerClosed: Promise<void> | null = null;
   runId = 0;
   startedAt = '';
   phase: SyncProgress['phase'] = 'head';
@@ -210,6 +211,20 @@ export class RunContext {
       },
       failed: () => first !== null,
     };
+  }
+
+  /**
+   * Closes the writer, once: later calls get the same close. A writer thread copies its WAL into
+   * the database as it closes, which may outlast the run (see {@link writerClosed}).
+   */
+  closeWriter(): Promise<void> {
+    this.#writerClosed ??= this.writer.close().catch(() => {});
+    return this.#writerClosed;
+  }
+
+  /** Resolves once the writer has closed (at once if nothing closed it). */
+  get writerClosed(): Promise<void> {
+    return this.#writerClosed ?? Promise.resolve();
   }
 
   /** Copies the client's counters into the run's. */

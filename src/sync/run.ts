@@ -77,6 +77,11 @@ export interface PreparedSync {
   run(db: Db, lockToken?: string | null): Promise<SyncOutcome>;
   /** Aborts what is in flight (when the run cannot start: the lock is held, the database is unusable). */
   cancel(): void;
+  /**
+   * Resolves once the run's writer has closed: a writer thread finishes copying its WAL into the
+   * database after the run has returned. Wait for it before closing the database and exiting.
+   */
+  closed(): Promise<void>;
 }
 
 /**
@@ -85,7 +90,7 @@ export interface PreparedSync {
  */
 export function prepareSync(options: SyncOptions): PreparedSync {
   const run = new RunContext(options, scopeKey(options.filters));
-  return { run: (db, lockToken = null) => execute(run, db, lockToken), cancel: () => run.cancel() };
+  return { run: (db, lockToken = null) => execute(run, db, lockToken), cancel: () => run.cancel(), closed: () => run.writerClosed };
 }
 
 /** What the stages found so far, folded together. */
@@ -141,6 +146,10 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
   };
   const readAll = async (): Promise<void> => {
     log.info(`full sync: ${found.fullScanReason}`);
+    // The writer thread's connection commits the pages, and checkpoints the WAL as they grow; this
+    // one leaves checkpoints to it, so that none runs here while pages wait to be read, and the
+    // last one runs in the thread while this one finishes the run (see the writer's close below).
+    if (!found.threaded) db.pragma('wal_autocheckpoint = 0');
     absorb(await fullScan(run, lockToken, db.name, found.threaded));
     found.threaded = true;
     found.lookups += (await lookUp(run, null)).lookups;
@@ -187,6 +196,10 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
       }
     }
 
+    // Every page is committed and the writer has nothing left to do. A writer thread copies its WAL
+    // into the database as it closes, while this thread records the run and refreshes the planner
+    // statistics (the command waits for it before closing the database).
+    void run.closeWriter();
     const rejected = countRejected(db, run.scope, rejectedSince());
     if (rejected > 0) run.warn(rejectedWarning(rejected));
     if (run.counters.stale > 0) {
@@ -209,13 +222,12 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
       runId: run.runId,
       residual: found.residual,
     });
-    await run.writer.close();
     // The sessions are complete (their bookmark has moved): transcripts come after, each in a
     // transaction of its own, so a failure here keeps both the sessions and every transcript stored.
     if (run.options.transcripts === true) found.transcripts = await fetchTranscripts(run, db, lockToken);
     return { report: finish(run, db, found, 'succeeded', started, run.clock()), error: null };
   } catch (error) {
-    await run.writer.close().catch(() => {});
+    await run.closeWriter();
     const stopReason: unknown = run.options.signal?.aborted ? run.options.signal.reason : undefined;
     const thrown =
       typeof stopReason === 'string'

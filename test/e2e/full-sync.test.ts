@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiSession } from '../../src/api/types.js';
@@ -135,6 +135,19 @@ describe('a full sync of 2,500 sessions through an API that fails 15% of the tim
     // Every fault the API injected cost one retry; none was given up on or silently skipped.
     expect(summary.retries).toBeGreaterThanOrEqual(stats.faults);
     expect(summary.requests).toBeGreaterThanOrEqual(stats.requests);
+  });
+
+  it('leaves every session in the database file itself when it exits: no write-ahead log is left behind', () => {
+    // The writer thread copies the log into the file as the run ends; the command waits for it.
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
+    const copy = join(temp.make(), 'copy.db');
+    copyFileSync(dbPath, copy);
+    const db = openSqlite(copy);
+    try {
+      expect(db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(2500);
+    } finally {
+      db.close();
+    }
   });
 
   it('met every kind of fault on the way', () => {
