@@ -184,7 +184,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
           .option('stuck-open', { type: 'string', requiresArg: true, describe: 'serve N ended sessions older than two days as never closed (default 0)' })
           .option('invalid-every', { type: 'string', requiresArg: true, describe: 'break every K-th generated record (default 0: none)' })
           .option('days', { type: 'string', requiresArg: true, describe: 'days the generated sessions are spread over (default 60)' })
-          .example('$0 simulate --port 8080', 'then: ANAM_API_KEY=demo $0 sync --api-url http://127.0.0.1:8080')
+          .example('$0 simulate --port 8080', 'then: ANAM_API_KEY=demo anam-sync sync --api-url http://127.0.0.1:8080')
           .example('$0 simulate --sessions 2500 --fault-rate 0.15', 'a larger, unreliable API'),
       (argv) => run(async () => (await import('./commands/simulate.js')).simulateCommand, argv),
     )

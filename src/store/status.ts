@@ -85,6 +85,8 @@ export function checkHealth(scopes: readonly ScopeHealth[], now: Date, maxAgeMs:
 
 function formatAge(ms: number): string {
   const minutes = ms / 60_000;
+  // Under a minute in seconds: "0 min ago" over a --max-age of seconds would read as in time.
+  if (minutes < 1) return `${Math.floor(ms / 1000)} s`;
   if (minutes < 90) return `${Math.round(minutes)} min`;
   if (minutes < 48 * 60) return `${(minutes / 60).toFixed(1)} h`;
   return `${(minutes / 1440).toFixed(1)} days`;

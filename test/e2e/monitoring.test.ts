@@ -161,7 +161,7 @@ describe('status --check', () => {
     await sleep(1100);
     const stale = await check('--max-age', '1s');
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toMatch(/^all sessions: last successful sync \d+ min ago \(--max-age 1s\)\n$/);
+    expect(stale.stdout).toMatch(/^all sessions: last successful sync [1-9]\d* s ago \(--max-age 1s\)\n$/);
 
     sim.setOptions({ faultRate: 1, faultKinds: ['503'] });
     expect((await syncJson(['--max-retries', '0', '--api-url', sim.url, '--db', db], { env: env() })).result.code).toBe(1);
