@@ -44,6 +44,9 @@ export class ReadOnlyDatabaseError extends UsageError {}
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 const SQLITE_HEADER = 'SQLite format 3\0';
 const PAGE_SIZE = 8192;
+
+/** WAL pages after which a commit checkpoints (SQLite's default is 1,000; see openDatabase). */
+export const WAL_AUTOCHECKPOINT_PAGES = 16_384;
 /**
  * `PRAGMA application_id` of an anam-sync database ("ANSY"), set when one is created or migrated,
  * so that `file(1)` and this tool can tell it from other applications' SQLite files.
@@ -117,7 +120,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     // most of the checkpoint fsyncs of a large sync. Both are bounded, whatever the number of
     // sessions. (A full scan's main connection leaves checkpoints to its writer thread: sync/run.ts.)
     db.pragma('cache_size = -32768');
-    db.pragma('wal_autocheckpoint = 16384');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     const known = schemaVersion();
     if (found < known) migrate(db, known);
     if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);

@@ -5,7 +5,7 @@
  * the error that ended it, if any.
  */
 import { InterruptedError, SyncError, messageOf } from '../errors.js';
-import { asDatabaseError, type Db } from '../store/db.js';
+import { asDatabaseError, WAL_AUTOCHECKPOINT_PAGES, type Db } from '../store/db.js';
 import {
   advanceBookmark,
   finishRun,
@@ -198,8 +198,16 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
 
     // Every page is committed and the writer has nothing left to do. A writer thread copies its WAL
     // into the database as it closes, while this thread records the run and refreshes the planner
-    // statistics (the command waits for it before closing the database).
-    void run.closeWriter();
+    // statistics (the command waits for it before closing the database). Then checkpoints are this
+    // connection's again: the transcripts stage writes here, and its log must not grow unbounded.
+    void run.closeWriter().then(() => {
+      if (!found.threaded) return;
+      try {
+        db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      } catch {
+        // Closed already (nothing more is written on it).
+      }
+    });
     const rejected = countRejected(db, run.scope, rejectedSince());
     if (rejected > 0) run.warn(rejectedWarning(rejected));
     if (run.counters.stale > 0) {
