@@ -201,7 +201,6 @@ async function execute(run: RunContext, db: Db, lockToken: string | null): Promi
     // statistics (the command waits for it before closing the database). Then checkpoints are this
     // connection's again: the transcripts stage writes here, and its log must not grow unbounded.
     void run.closeWriter().then(() => {
-      if (!found.threaded) return;
       try {
         db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       } catch {
