@@ -53,7 +53,7 @@ export default function stringWidth(...args) {
 const dist = (path) => fileURLToPath(new URL(`../dist/${path}`, import.meta.url));
 rmSync(dist('bin'), { recursive: true, force: true });
 await build({
-  entryPoints: [dist('cli.js'), dist('store/writer-worker.js')],
+  entryPoints: [dist('cli.js'), dist('store/writer-worker.js'), dist('export/block-worker.js')],
   outdir: dist('bin'),
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',

@@ -85,6 +85,7 @@ export async function exportCommand({ argv, env, stdout, stderr }: CommandContex
         saveExportBookmark(db, { name: bookmarkName, lastSyncedAt: value, exportedAt: new Date().toISOString(), rows: result.rows });
       }
     }
+    if (result.threads > 0) log.debug(`the rows were encoded on ${result.threads} threads, each with its own connection, from one snapshot`);
     log.info(`exported ${result.rows} ${noun.many} as ${config.format} to ${config.out ?? 'stdout'}`, {
       since: previous?.lastSyncedAt,
     });

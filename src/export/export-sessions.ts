@@ -8,7 +8,8 @@ import { TABLE_COLUMNS } from './columns.js';
 import { csvHeader, csvLineSql } from './csv.js';
 import { ndjsonLineSql } from './ndjson.js';
 import { ChunkWriter } from './output.js';
-import { anyRow, iterateEncoded, iterateRows, syncWasRunning, tableAlias, type RowFilter } from './rows.js';
+import { type BlockReaders, startBlockReaders } from './block-threads.js';
+import { anyRow, iterateEncoded, iterateRows, readsInRanges, syncWasRunning, tableAlias, type RowFilter } from './rows.js';
 import type { ExportTableName } from './tables.js';
 
 /** The formats `export` writes. */
@@ -47,6 +48,8 @@ export interface ExportResult {
   syncRunning: boolean;
   /** True when `skipEmpty` was asked for and no row matched: nothing was written. */
   skipped: boolean;
+  /** Threads that encoded the rows beside this one, each with its own connection (0: this thread did). */
+  threads: number;
 }
 
 /** Page cache while exporting: a sequential scan never rereads a page, so a big cache only costs memory. */
@@ -70,16 +73,32 @@ export async function exportSessions(db: Db, options: ExportOptions, output: Nod
   const ownTransaction = !db.inTransaction;
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
-  // A deferred BEGIN takes its snapshot at the first read: the sync-lock check and every row after
-  // it see the same committed state, whatever a concurrent sync commits meanwhile.
-  if (ownTransaction) db.exec('BEGIN');
+  const alias = tableAlias(table);
+  const line =
+    options.format === 'csv'
+      ? csvLineSql(columns, { excelSafe: options.excelSafe, alias })
+      : options.format === 'ndjson'
+        ? ndjsonLineSql(columns, alias)
+        : null;
+  let readers: BlockReaders | null = null;
   try {
+    // A large table is encoded on several threads, each with its own connection (block-threads.ts):
+    // they start before the snapshot is taken, and need read transactions of their own.
+    if (ownTransaction && line !== null && readsInRanges(table)) readers = await startBlockReaders(db, table, filter, line, EXPORT_CACHE_KIB);
+    // A deferred BEGIN takes its snapshot at the first read: the sync-lock check and every row after
+    // it see the same committed state, whatever a concurrent sync commits meanwhile. The threads'
+    // transactions begin on that same snapshot, or the threads are not used.
+    if (readers !== null && !(await readers.begin(db))) {
+      await readers.close();
+      readers = null;
+    }
+    if (ownTransaction && !db.inTransaction) db.exec('BEGIN');
     const syncRunning = syncWasRunning(db);
     if (options.skipEmpty === true && !anyRow(db, table, filter)) {
-      return { format: options.format, rows: 0, bytes: 0, newestSyncedAt: null, syncRunning, skipped: true };
+      return { format: options.format, rows: 0, bytes: 0, newestSyncedAt: null, syncRunning, skipped: true, threads: 0 };
     }
-    let rows: number;
-    if (options.format === 'parquet') {
+    let rows = 0;
+    if (line === null) {
       // Loaded only when asked for: the Parquet writer adds to start-up, which CSV and NDJSON skip.
       const { writeParquet } = await import('./parquet.js');
       // Each row ends with its bookmark value, after the columns the writer reads.
@@ -87,22 +106,27 @@ export async function exportSessions(db: Db, options: ExportOptions, output: Nod
         rowGroupRows: options.rowGroupRows,
       });
     } else {
-      const alias = tableAlias(table);
-      const header = options.format === 'csv' ? csvHeader(columns) : '';
-      const line = options.format === 'csv' ? csvLineSql(columns, { excelSafe: options.excelSafe, alias }) : ndjsonLineSql(columns, alias);
-      if (header !== '') await out.writeText(header);
-      rows = 0;
-      for (const [text, syncedAt] of iterateEncoded(db, table, filter, line)) {
-        // writeText returns a promise only when the stream asks for a pause: no await per row.
-        const wait = out.writeText(text);
-        if (wait) await wait;
-        noteSynced(syncedAt);
-        rows++;
+      if (options.format === 'csv') await out.writeText(csvHeader(columns));
+      if (readers !== null) {
+        for await (const block of readers.blocks(db)) {
+          await out.writeBytes(block.bytes, block.release);
+          noteSynced(block.newestMark);
+          rows += block.rows;
+        }
+      } else {
+        for (const [text, syncedAt] of iterateEncoded(db, table, filter, line)) {
+          // writeText returns a promise only when the stream asks for a pause: no await per row.
+          const wait = out.writeText(text);
+          if (wait) await wait;
+          noteSynced(syncedAt);
+          rows++;
+        }
       }
     }
     await out.flush();
-    return { format: options.format, rows, bytes: out.bytes, newestSyncedAt, syncRunning, skipped: false };
+    return { format: options.format, rows, bytes: out.bytes, newestSyncedAt, syncRunning, skipped: false, threads: readers?.threads ?? 0 };
   } finally {
+    await readers?.close();
     if (ownTransaction && db.inTransaction) db.exec('COMMIT');
     db.pragma(`cache_size = ${cacheSize}`);
     out.close();

@@ -72,12 +72,15 @@ export class ChunkWriter {
     this.#bytes += written;
   }
 
-  /** Adds bytes the caller will not touch again (a Parquet row group). */
-  async writeBytes(bytes: Uint8Array): Promise<void> {
+  /**
+   * Adds bytes the caller will not touch again (a Parquet row group), or not before `written` is
+   * called: once the stream has written them (or failed to).
+   */
+  async writeBytes(bytes: Uint8Array, written?: () => void): Promise<void> {
     this.#throwIfFailed();
     await this.#flushCurrent();
     this.#bytes += bytes.byteLength;
-    await this.#send(bytes, null);
+    await this.#send(bytes, null, written);
   }
 
   /** Writes out what is buffered and resolves once the stream has taken every byte. */
@@ -105,11 +108,12 @@ export class ChunkWriter {
     await this.#send(buffer.subarray(0, used), buffer);
   }
 
-  /** Hands `chunk` to the stream; `pooled` goes back to the pool once the stream has written it. */
-  async #send(chunk: Uint8Array, pooled: Buffer | null): Promise<void> {
+  /** Hands `chunk` to the stream; `pooled` goes back to the pool once the stream has written it, and `written` is called then. */
+  async #send(chunk: Uint8Array, pooled: Buffer | null, written?: () => void): Promise<void> {
     const ready = this.#stream.write(chunk, (error?: Error | null) => {
       if (error) this.#error ??= error;
       if (pooled !== null) this.#free.push(pooled);
+      written?.();
       this.#waiting.shift()?.();
     });
     this.#throwIfFailed();

@@ -142,6 +142,41 @@ export function iterateEncoded(db: Db, table: ExportTableName, filter: RowFilter
   return iterate<[string, string | null]>(db, table, filter, line);
 }
 
+/**
+ * True when `table`'s rows come in rowid order (`sessions`), so that other connections can each
+ * read a range of rowids of it ({@link rangeQuery}, block-threads.ts).
+ */
+export function readsInRanges(table: ExportTableName): boolean {
+  return SOURCES[table].order === `${SOURCES[table].alias}.rowid`;
+}
+
+/**
+ * The lowest and highest rowid of `table`, or null when it is empty. Two subqueries: each is one
+ * step down the b-tree, where `min(rowid), max(rowid)` in one query would read every row.
+ */
+export function rowidRange(db: Db, table: ExportTableName): { lo: number; hi: number } | null {
+  const range = db.prepare(`SELECT (SELECT min(rowid) FROM ${table}) AS lo, (SELECT max(rowid) FROM ${table}) AS hi`).get() as {
+    lo: number | null;
+    hi: number | null;
+  };
+  return range.lo === null || range.hi === null ? null : { lo: range.lo, hi: range.hi };
+}
+
+/**
+ * For a table that reads in ranges: the query {@link iterateEncoded} makes, for the rows whose rowid
+ * lies in `@from..@to` (a search along the table's own b-tree, whatever the filter), and the
+ * filter's parameters; bind `from` and `to` beside them.
+ */
+export function rangeQuery(table: ExportTableName, filter: RowFilter, line: string): { sql: string; params: Record<string, string> } {
+  if (!readsInRanges(table)) throw new Error(`${table} is not read in ranges`);
+  const source = SOURCES[table];
+  const where = whereClause(source, filter);
+  return {
+    sql: `SELECT ${line}, ${source.mark} FROM ${source.from} WHERE ${where.sql} AND ${source.order} BETWEEN @from AND @to ORDER BY ${source.order}`,
+    params: where.params,
+  };
+}
+
 function iterate<Row extends unknown[]>(db: Db, table: ExportTableName, filter: RowFilter, select: string): IterableIterator<Row> {
   const source = SOURCES[table];
   const where = whereClause(source, filter);

@@ -141,6 +141,17 @@ export function openForReading(path: string): Db {
 }
 
 /**
+ * One more read-only connection to the database another connection has open under `name` (its
+ * `name`, an immutable URI included), with no checks: that connection had them. For a thread that
+ * reads beside it (export/block-threads.ts).
+ */
+export function openReader(name: string): Db {
+  const db = connect(name, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
+/**
  * A connection to look at a file that may not be ours. A WAL database without a -wal file (its last
  * writer closed cleanly) is opened immutable, because a plain read-only connection would leave
  * -wal and -shm files beside another application's database.
