@@ -14,7 +14,7 @@ import { COLUMNS, databaseRows, hardRow, insertRows, parseCsvStrict, write, type
 const dirs = tempDirs();
 let dir: string;
 let db: string;
-/** Rows in rowid order, with a gap of rowids wider than any range a thread is given. */
+/** Rows in rowid order (over 50k rowids, which makes an export use threads), with a gap of rowids wider than any range a thread is given. */
 let rows: Row[];
 /** Threads are used only on a machine with two processors or more. */
 const THREADED = availableParallelism() >= 2;
@@ -25,9 +25,9 @@ beforeAll(() => {
   db = join(dir, 'sessions.db');
   insertRows(
     db,
-    Array.from({ length: 30_000 }, (_, i) => hardRow(i)),
+    Array.from({ length: 60_000 }, (_, i) => hardRow(i)),
   );
-  write(db, 'DELETE FROM sessions WHERE rowid BETWEEN 9000 AND 19999');
+  write(db, 'DELETE FROM sessions WHERE rowid BETWEEN 9000 AND 49999');
   rows = databaseRows(db);
 }, 60_000);
 afterAll(() => dirs.cleanup());
