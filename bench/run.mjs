@@ -146,7 +146,7 @@ try {
     record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
       fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.90', wanFloor.ms / wanSync.ms >= 0.9);
 
-    await costCases({ simulator, run, repeat, sync, freshDb, record, fmt, root, cli });
+    await costCases({ simulator, run, repeat, median, sync, freshDb, record, fmt, root, cli });
   }
   if (ONLY === null || ONLY === 'dataset') await datasetCases();
   if (ONLY === 'ratelimit') await rateLimitCase({ simulator, sync, freshDb, record, fmt, runs: REPEAT });
