@@ -32,12 +32,13 @@ export interface BlockPart {
 }
 
 /** A block as the export writes it; `release` once the bytes are written hands the buffer back. */
-export interface Block {
+export interface Block extends Pick<BlockPart, 'rows' | 'newestMark'> {
   bytes: Uint8Array;
-  rows: number;
-  newestMark: string | null;
   release(): void;
 }
+
+/** A read that starts a read transaction's snapshot (any read does; the schema's first page is the cheapest). */
+export const SNAPSHOT_READ = 'SELECT 1 FROM sqlite_schema LIMIT 1';
 
 /** The size of the buffers a thread writes lines into (a larger row gets a buffer of its own). */
 export const BUFFER_BYTES = 2 << 20;
@@ -139,7 +140,7 @@ export class BlockReaders {
    * one ({@link ATTEMPTS}): `db`'s transaction is open then, and the threads are not to be used.
    */
   async begin(db: Db): Promise<boolean> {
-    const touch = db.prepare('SELECT 1 FROM sqlite_schema LIMIT 1');
+    const touch = db.prepare(SNAPSHOT_READ);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const version = this.#version();
       db.exec('BEGIN');

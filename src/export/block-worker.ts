@@ -11,15 +11,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReader } from '../store/db.js';
-import { BUFFER_BYTES, type BlockAnswer, type BlockPart, type BlockReaderData, type BlockRequest } from './block-threads.js';
+import { BUFFER_BYTES, type BlockAnswer, type BlockPart, type BlockReaderData, type BlockRequest, SNAPSHOT_READ } from './block-threads.js';
 
 const port = parentPort!;
 const { name, sql, params, cacheKib } = workerData as BlockReaderData;
 const db = openReader(name);
 db.pragma(`cache_size = -${cacheKib}`);
 const range = db.prepare(sql).raw(true);
-// Any read starts the transaction's snapshot; the schema's first page is the cheapest.
-const touch = db.prepare('SELECT 1 FROM sqlite_schema LIMIT 1');
+const touch = db.prepare(SNAPSHOT_READ);
 /** Buffers the main thread has written and sent back. */
 const free: ArrayBuffer[] = [];
 
@@ -81,6 +80,7 @@ function start(size: number): OpenPart {
   return { buffer, view: Buffer.from(buffer), length: 0, rows: 0, newestMark: null };
 }
 
+/** The part without its view: a Buffer in a message would be copied, though its memory is moved. */
 function finish({ buffer, length, rows, newestMark }: OpenPart): BlockPart {
   return { buffer, length, rows, newestMark };
 }

@@ -171,17 +171,19 @@ export function rangeQuery(table: ExportTableName, filter: RowFilter, line: stri
   if (!readsInRanges(table)) throw new Error(`${table} is not read in ranges`);
   const source = SOURCES[table];
   const where = whereClause(source, filter);
-  return {
-    sql: `SELECT ${line}, ${source.mark} FROM ${source.from} WHERE ${where.sql} AND ${source.order} BETWEEN @from AND @to ORDER BY ${source.order}`,
-    params: where.params,
-  };
+  return { sql: selectSql(source, line, `${where.sql} AND ${source.order} BETWEEN @from AND @to`), params: where.params };
+}
+
+/** The query of a table's rows: `select` and the bookmark value, in the source's order. */
+function selectSql(source: TableSource, select: string, where: string): string {
+  return `SELECT ${select}, ${source.mark} FROM ${source.from} WHERE ${where} ORDER BY ${source.order}`;
 }
 
 function iterate<Row extends unknown[]>(db: Db, table: ExportTableName, filter: RowFilter, select: string): IterableIterator<Row> {
   const source = SOURCES[table];
   const where = whereClause(source, filter);
   const statement = db
-    .prepare(`SELECT ${select}, ${source.mark} FROM ${source.from} WHERE ${where.sql} ORDER BY ${source.order}`)
+    .prepare(selectSql(source, select, where.sql))
     .raw(true) as Statement<Record<string, string>, Row>;
   return statement.iterate(where.params);
 }

@@ -141,9 +141,9 @@ export function openForReading(path: string): Db {
 }
 
 /**
- * One more read-only connection to the database another connection has open under `name` (its
- * `name`, an immutable URI included), with no checks: that connection had them. For a thread that
- * reads beside it (export/block-threads.ts).
+ * A read-only connection that waits for a busy writer, with no checks: for one more connection to
+ * the database another has open under `name` (its `name`, an immutable URI included), which had
+ * them (a thread that reads beside it: export/block-threads.ts), or for openReadOnly to check.
  */
 export function openReader(name: string): Db {
   const db = connect(name, { readonly: true, fileMustExist: true });
@@ -215,8 +215,7 @@ function openImmutable(file: string): Db {
 function openReadOnly(file: string, path: string): Db {
   let db: Db | undefined;
   try {
-    db = connect(file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 10000');
+    db = openReader(file);
     db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
     return db;
   } catch (error) {
