@@ -50,6 +50,36 @@ export default function stringWidth(...args) {
   },
 };
 
+/**
+ * yargs takes two functions of Node's `assert` (its platform shim), and one of them fails on every
+ * run: yargs looks for a package.json above the working folder to guess a version (ours is given
+ * later) and asserts that it found one, inside a try. Loading `assert` and building the failure's
+ * message took about 6 ms of every command's start. yargs gets these two instead, which throw as
+ * `assert` does when the values (do not) match, without formatting the values.
+ */
+const yargsAssert = {
+  name: 'yargs-assert',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^assert$/ }, (args) =>
+      /[\\/]node_modules[\\/]yargs[\\/]/.test(args.importer) ? { path: 'assert', namespace: 'yargs-assert' } : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'yargs-assert' }, () => ({
+      contents: `function fail(message, fallback) {
+  if (message instanceof Error) throw message;
+  throw Object.assign(new Error(message ?? fallback), { name: 'AssertionError', code: 'ERR_ASSERTION' });
+}
+export function notStrictEqual(actual, expected, message) {
+  if (Object.is(actual, expected)) fail(message, 'Expected values to be strictly unequal');
+}
+export function strictEqual(actual, expected, message) {
+  if (!Object.is(actual, expected)) fail(message, 'Expected values to be strictly equal');
+}
+`,
+      loader: 'js',
+    }));
+  },
+};
+
 const dist = (path) => fileURLToPath(new URL(`../dist/${path}`, import.meta.url));
 rmSync(dist('bin'), { recursive: true, force: true });
 await build({
@@ -65,6 +95,6 @@ await build({
   external: ['better-sqlite3', 'https-proxy-agent', 'http-proxy-agent'],
   sourcemap: true,
   logLevel: 'warning',
-  plugins: [lazyStringWidth],
+  plugins: [lazyStringWidth, yargsAssert],
 });
 chmodSync(dist('bin/cli.js'), 0o755);

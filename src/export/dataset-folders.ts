@@ -4,11 +4,10 @@
  * partitions removed), the sweep of folders the manifest no longer lists, and the fsyncs that make
  * renames durable.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describeFsError } from '../atomic-file.js';
+import { describeFsError, randomTag } from '../atomic-file.js';
 import { UsageError } from '../errors.js';
 import type { ManifestPartition } from './dataset-manifest.js';
 import { folderName } from './dataset-plan.js';
@@ -77,7 +76,7 @@ export function stagingFolder(tableDir: string): string {
     const pid = Number(/^(\d+)\./.exec(entry)?.[1]);
     if (!Number.isInteger(pid) || !isAlive(pid)) removeQuietly(join(root, entry));
   }
-  return join(root, `${process.pid}.${randomBytes(4).toString('hex')}`);
+  return join(root, `${process.pid}.${randomTag()}`);
 }
 
 function isAlive(pid: number): boolean {
@@ -157,7 +156,13 @@ function removeQuietly(path: string): void {
 
 /** Removes this run's staging folder, and `_staging` itself when no other export is using it. */
 export function removeStaging(staging: string): void {
-  removeQuietly(staging);
+  try {
+    // Empty once every staged file is swapped in: the common case needs no recursive removal (whose
+    // module took 7 ms of an incremental export).
+    rmdirSync(staging);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') removeQuietly(staging);
+  }
   try {
     rmdirSync(dirname(staging));
   } catch {

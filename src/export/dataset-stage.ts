@@ -3,11 +3,10 @@
  * encoded as Parquet into a new file in the run's staging folder and flushed to disk in the
  * background, ready to be swapped in.
  */
-import { randomBytes } from 'node:crypto';
 import { close, closeSync, fsync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
-import { describeFsError } from '../atomic-file.js';
+import { describeFsError, randomTag } from '../atomic-file.js';
 import { SyncError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { NULL_PARTITION, nextValue, type PartitionBy, type TableLayout } from './dataset-plan.js';
@@ -52,7 +51,7 @@ export async function stagePartition(
   if (first.done === true) return { value, rows: 0, bytes: 0, temp: null };
 
   mkdirSync(staging, { recursive: true });
-  const temp = join(staging, `${value ?? NULL_PARTITION}.${randomBytes(4).toString('hex')}.parquet.tmp`);
+  const temp = join(staging, `${value ?? NULL_PARTITION}.${randomTag()}.parquet.tmp`);
   const fd = openFile(temp);
   const sink = new FileSink(fd, temp);
   let count: number;
