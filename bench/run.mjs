@@ -42,13 +42,25 @@ function simulator(args) {
   });
 }
 
+/**
+ * The environment of every timed command. NODE_EXTRA_CA_CERTS makes each Node process read and
+ * parse that certificate bundle as it starts, before any code of ours runs: about 90 ms per
+ * process on the machine the README's figures come from (a bundle of some 140 certificates), more
+ * than an incremental export's own work. No timed command uses TLS (every request is plain HTTP on
+ * loopback), so it is left out for all of them alike, ours and the Node baselines; the table's
+ * first row says what it costs here. BENCH_KEEP_ENV=1 keeps the environment as it is.
+ */
+const KEEP_ENV = process.env.BENCH_KEEP_ENV === '1';
+const baseEnv = { ...process.env };
+if (!KEEP_ENV) delete baseEnv.NODE_EXTRA_CA_CERTS;
+
 /** Runs a command to completion; returns wall time (ms) and, for node commands, peak RSS (MiB). */
-function run(command, args, { env = {}, stdout = 'ignore' } = {}) {
+function run(command, args, { env = {}, stdout = 'ignore', keepEnv = KEEP_ENV } = {}) {
   const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
   const isNode = command === process.execPath;
   const started = performance.now();
   const result = spawnSync(command, isNode ? ['--import', preload, ...args] : args, {
-    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+    env: { ...(keepEnv ? process.env : baseEnv), ...env, BENCH_RSS_FILE: rssFile },
     stdio: ['ignore', stdout, 'pipe'],
     maxBuffer: 1 << 30,
   });
@@ -90,6 +102,15 @@ const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 try {
   console.error(`benchmarking in ${work} (${REPEAT} runs per case, medians)`);
+
+  // start: what the environment adds to every Node process, before any code runs.
+  if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
+    const bare = (keepEnv) => repeat(() => run(process.execPath, ['-e', '0'], { keepEnv }));
+    const withCerts = bare(true);
+    const without = bare(false);
+    record('start', `a bare Node start with this environment's NODE_EXTRA_CA_CERTS vs without (timed commands run ${KEEP_ENV ? 'with' : 'without'} it)`,
+      fmt(withCerts.ms), fmt(without.ms), withCerts.ms / without.ms, '-', null);
+  }
 
   if (ONLY === null) {
     // sync: 50k sessions, the CLI vs a bare page reader at the same concurrency.
