@@ -116,7 +116,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
     )
     .command(
       'migrate',
-      'create the database and apply migrations (every command also does this first)',
+      'create the database and apply migrations (sync and export --since-last do this first; status, report and export only read)',
       (y) => common(y).example('$0 migrate --db sessions.db', 'prepare a database file'),
       (argv) => run(async () => (await import('./commands/migrate.js')).migrateCommand, argv),
     )
@@ -170,7 +170,7 @@ export function buildParser(args: string[], run: (handler: () => Promise<Handler
       (y) =>
         y
           .option('port', { type: 'string', requiresArg: true, describe: 'port to listen on; 0 picks a free one (default 0)' })
-          .option('host', { type: 'string', requiresArg: true, describe: 'interface (default 127.0.0.1)' })
+          .option('host', { type: 'string', requiresArg: true, describe: 'loopback interface to listen on: 127.0.0.1 (default), ::1 or localhost' })
           .option('sessions', { type: 'string', requiresArg: true, describe: 'sessions to generate (default 250)' })
           .option('seed', { type: 'string', requiresArg: true, describe: 'seed of the generated data and faults (default 1)' })
           .option('key', { type: 'string', requiresArg: true, describe: 'accept only this API key (default: any non-empty key)' })

@@ -3,10 +3,9 @@
  * flag (exit 2). The rest of the tool receives frozen objects and never reads `process.env`.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isIP } from 'node:net';
 import type { SessionFilters } from './api/types.js';
 import { UsageError } from './errors.js';
-import { integer, number, optionalString } from './option-checks.js';
+import { integer, isLoopback, number, optionalString } from './option-checks.js';
 import type { LogFormat } from './log.js';
 
 /** The environment variables the contract names. */
@@ -224,15 +223,6 @@ function apiUrlSetting(argv: Argv, env: Env): string {
     );
   }
   return url.href.replace(/\/+$/, '');
-}
-
-/** True for localhost and the loopback ranges 127.0.0.0/8 and ::1. */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
 }
 
 function apiKeySetting(argv: Argv, env: Env, warn: (warning: ConfigWarning) => void): string {

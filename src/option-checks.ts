@@ -2,6 +2,7 @@
  * The checks of option values, shared by every command's flags and the simulator's options: a
  * failure is a {@link UsageError} (exit 2) whose one line names the flag and the value given.
  */
+import { isIP } from 'node:net';
 import { UsageError } from './errors.js';
 
 /** A flag's text, or undefined when it is absent; `name` is the flag an error names. */
@@ -45,4 +46,13 @@ export function oneOf<T extends string>(value: unknown, fallback: T, name: strin
   if (Array.isArray(value)) throw new UsageError(`${name} was given more than once`);
   if (!choices.includes(value as T)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, not ${shown(value)}`);
   return value as T;
+}
+
+/** True for localhost and the loopback ranges 127.0.0.0/8 and ::1. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
 }

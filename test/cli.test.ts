@@ -111,6 +111,7 @@ describe('usage errors are one line, exit 2', () => {
     [['--order', 'random'], '--order must be one of newest, oldest, shuffled, not "random"'],
     [['--key', 'two words'], '--key must not contain spaces'],
     [['--host', ''], '--host must not be empty'],
+    [['--host', '192.168.1.10'], '--host must be a loopback interface (127.0.0.1, ::1 or localhost), not "192.168.1.10"'],
   ])('simulate %j exits 2 with one line naming the flag', async (args, message) => {
     const result = await runCli(['simulate', ...args]);
     expect(result.code).toBe(2);

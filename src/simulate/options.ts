@@ -5,7 +5,7 @@
  * value is the same {@link UsageError} naming the flag wherever it comes from.
  */
 import { UsageError } from '../errors.js';
-import { integer, number, oneOf, optionalString } from '../option-checks.js';
+import { integer, isLoopback, number, oneOf, optionalString } from '../option-checks.js';
 import type { SessionStore } from './data.js';
 
 /** A failure the simulator can inject instead of a normal answer. */
@@ -121,10 +121,11 @@ function keyOption(value: unknown): string | undefined {
   return key;
 }
 
-/** The interface to listen on. */
+/** The interface to listen on: a loopback one, as the contract says (it takes any key and serves made-up sessions). */
 function hostOption(value: unknown): string {
   const host = optionalString(value, '--host') ?? '127.0.0.1';
   if (host.trim() === '') throw new UsageError('--host must not be empty');
+  if (!isLoopback(host)) throw new UsageError(`--host must be a loopback interface (127.0.0.1, ::1 or localhost), not ${JSON.stringify(host)}`);
   return host;
 }
 

@@ -418,6 +418,7 @@ describe('startSimulator options', () => {
     [{ seed: -1 }, '--seed must be a number from 0 to 2147483647, not -1'],
     [{ port: 70_000 }, '--port must be a number from 0 to 65535, not 70000'],
     [{ host: '' }, '--host must not be empty'],
+    [{ host: '0.0.0.0' }, '--host must be a loopback interface (127.0.0.1, ::1 or localhost), not "0.0.0.0"'],
     [{ createEvery: -3 }, '--create-every must be a number from 0 to 1000000, not -3'],
     [{ retryAfterSeconds: Infinity }, '--retry-after must be a number from 0 to 3600, not Infinity'],
     [{ rateLimit: -1 }, '--rate-limit must be a number from 0 to 1000000, not -1'],
