@@ -9,6 +9,12 @@
  * A page is answered only once its transaction has committed: what the run counts is on disk, and a
  * kill loses at most the open group (which the next run reads again). A failed write or commit
  * fails every page of the group with SQLite's own error (a full disk, say), and the thread goes on.
+ *
+ * When no request came for {@link QUIET_MS} after a group's commit, the pages are on the network
+ * (a remote API, a rate limit): the thread copies the write-ahead log into the database then
+ * (a PASSIVE checkpoint, which waits for nothing), in time it would spend waiting, so that the
+ * checkpoint at the end of the run has only the last pages left to copy. A local API keeps the
+ * thread busy and rarely lets this happen; the log's own bound stays WAL_AUTOCHECKPOINT_PAGES.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './db.js';
@@ -17,6 +23,7 @@ import { PAGES_PER_TRANSACTION, writerOps, type WriterAnswer, type WriterData, t
 
 const MAX_OPEN_MS = 100;
 const IDLE_MS = 10;
+const QUIET_MS = 25;
 
 const port = parentPort!;
 const { path, lockToken } = workerData as WriterData;
@@ -32,8 +39,10 @@ const commit = db.prepare('COMMIT');
 let group: Array<{ id: number; counts: WriteCounts }> = [];
 let openedAt = 0;
 let idle: NodeJS.Timeout | undefined;
+let quiet: NodeJS.Timeout | undefined;
 
 port.on('message', (request: WriterRequest) => {
+  clearTimeout(quiet);
   if (request.op !== 'writePage') {
     commitGroup();
     answer(request.id, () => handle(request));
@@ -53,7 +62,7 @@ port.on('message', (request: WriterRequest) => {
   }
   clearTimeout(idle);
   if (group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitGroup();
-  else idle = setTimeout(commitGroup, IDLE_MS);
+  else idle = setTimeout(commitWhenIdle, IDLE_MS);
 });
 port.postMessage('ready');
 
@@ -69,6 +78,19 @@ function commitGroup(): void {
     return;
   }
   for (const page of pages) port.postMessage({ id: page.id, result: page.counts } satisfies WriterAnswer);
+}
+
+function commitWhenIdle(): void {
+  commitGroup();
+  quiet = setTimeout(checkpointWhenQuiet, QUIET_MS);
+}
+
+function checkpointWhenQuiet(): void {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // A later checkpoint (the log's bound, or the close) copies what this could not.
+  }
 }
 
 /** Rolls back what is still open (SQLite may have done so itself) and fails `ids` with `error`. */
