@@ -20,3 +20,11 @@ export function loggerFor(config: CommonConfig, stderr: NodeJS.WritableStream): 
     write: (line) => void stderr.write(line),
   });
 }
+
+/**
+ * Fields that repeat what a text line already says: only JSON log lines carry them (undefined for
+ * text lines).
+ */
+export function jsonOnly(config: CommonConfig, fields: Record<string, unknown>): Record<string, unknown> | undefined {
+  return config.logFormat === 'json' ? fields : undefined;
+}

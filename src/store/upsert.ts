@@ -10,29 +10,8 @@ import { rowJson, type ParsedSession, type SessionRow } from '../api/session.js'
 import type { Db } from './db.js';
 import { getTableColumns } from 'drizzle-orm';
 import { fence } from './lock.js';
+import { emptyCounts, type WriteCounts } from './counts.js';
 import { sessions } from './schema.js';
-
-/** What a page did to the database. */
-export interface WriteCounts {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  stale: number;
-  rejected: number;
-}
-
-function emptyCounts(): WriteCounts {
-  return { inserted: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0 };
-}
-
-/** Adds `b` into `a`. */
-export function addCounts(a: WriteCounts, b: WriteCounts): void {
-  a.inserted += b.inserted;
-  a.updated += b.updated;
-  a.unchanged += b.unchanged;
-  a.stale += b.stale;
-  a.rejected += b.rejected;
-}
 
 /**
  * What a version is to the stored row: `newer` (a later `updatedAt`: the row's version becomes

@@ -4,7 +4,8 @@
  *
  * Pages are committed in groups: a transaction stays open while pages keep coming, and commits at
  * {@link PAGES_PER_TRANSACTION} pages, when it is {@link MAX_OPEN_MS} old, when no page came for
- * {@link IDLE_MS}, or before any other request. The session ids are random, so every commit rewrites
+ * {@link IDLE_MS}, when the run says no other page is on its way (the last page of a scan: waiting
+ * for more would only delay it), or before any other request. The session ids are random, so every commit rewrites
  * index pages all over the file; one commit per page wrote the same index pages again and again.
  * A page is answered only once its transaction has committed: what the run counts is on disk, and a
  * kill loses at most the open group (which the next run reads again). A failed write or commit
@@ -18,7 +19,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './db.js';
-import type { WriteCounts } from './upsert.js';
+import type { WriteCounts } from './counts.js';
 import { PAGES_PER_TRANSACTION, writerOps, type WriterAnswer, type WriterData, type WriterRequest } from './writer.js';
 
 const MAX_OPEN_MS = 100;
@@ -54,14 +55,16 @@ port.on('message', (request: WriterRequest) => {
       begin.run();
       openedAt = performance.now();
     }
-    group.push({ id: request.id, counts: ops.writer.writeWithin(...request.args) });
+    const [page, runId, now, scope] = request.args;
+    group.push({ id: request.id, counts: ops.writer.writeWithin(page, runId, now, scope) });
   } catch (error) {
     // Part of the page may be written: the whole group rolls back and fails with it.
     failGroup([...group.map((page) => page.id), request.id], error);
     return;
   }
   clearTimeout(idle);
-  if (group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitGroup();
+  const nothingOnTheWay = request.args[4];
+  if (nothingOnTheWay || group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitGroup();
   else idle = setTimeout(commitWhenIdle, IDLE_MS);
 });
 port.postMessage('ready');

@@ -15,12 +15,17 @@ import type { Db } from './db.js';
 import { LOCK_LOST, LockLostError } from './lock.js';
 import { saveCounters, type RunCounters, type RunMode } from './runs.js';
 import { unseenLiveIds } from './scope.js';
-import { flatPage, SessionWriter, type FlatPage, type WriteCounts } from './upsert.js';
+import type { WriteCounts } from './counts.js';
+import { flatPage, SessionWriter, type FlatPage } from './upsert.js';
 
 /** The writes (and the one read) a sync makes on the connection that writes its pages. */
 export interface WriterOps {
-  /** One page of a list response (scope: its scope key) or one looked-up session (scope ''). */
-  writePage(records: ParsedSession[], runId: number, now: string, scope: string): WriteCounts;
+  /**
+   * One page of a list response (scope: its scope key) or one looked-up session (scope '').
+   * `nothingOnTheWay`: no other request is on the network, so no other page can come before this
+   * one is answered; the writer thread then commits at once instead of waiting for more.
+   */
+  writePage(records: ParsedSession[], runId: number, now: string, scope: string, nothingOnTheWay: boolean): WriteCounts;
   markDeleted(id: string, now: string): boolean;
   /** Live sessions of the scope stored before the run that this writer has not seen (see scope.ts). */
   unseenLiveIds(scope: string, runStartedAt: string, openAt: string | null): string[];
@@ -110,7 +115,7 @@ export interface WriterData {
 
 /** A request to the writer thread: a page travels as a {@link FlatPage}. */
 export type WriterRequest =
-  | { id: number; op: 'writePage'; args: [page: FlatPage, runId: number, now: string, scope: string] }
+  | { id: number; op: 'writePage'; args: [page: FlatPage, runId: number, now: string, scope: string, nothingOnTheWay: boolean] }
   | { [K in Exclude<keyof WriterOps, 'writePage'>]: { id: number; op: K; args: Parameters<WriterOps[K]> } }[Exclude<keyof WriterOps, 'writePage'>]
   | { id: number; op: 'close'; args: [] };
 /** Its answer. */

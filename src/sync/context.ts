@@ -10,7 +10,7 @@ import { parseSession, type ParsedSession } from '../api/session.js';
 import type { SessionFilters, SessionListResponse } from '../api/types.js';
 import type { Logger } from '../log.js';
 import type { RunCounters, RunMode } from '../store/runs.js';
-import { addCounts, type WriteCounts } from '../store/upsert.js';
+import { addCounts, type WriteCounts } from '../store/counts.js';
 import type { PageWriter } from '../store/writer.js';
 import { ApiInconsistencyError, checkPage, type Inconsistency, type PageVerdict } from './plan.js';
 
@@ -154,7 +154,9 @@ export class RunContext {
   /** Writes records (a page, or a looked-up session with scope '') and counts what they did. */
   write(records: ParsedSession[], scope: string): Promise<WriteCounts> {
     // Not async, for the same reason as readPage: `records` must not outlive the call.
-    return this.writer.writePage(records, this.runId, this.clock().toISOString(), scope).then((counts) => {
+    // No request on the network or waiting for a slot: no page can come before this one is answered.
+    const nothingOnTheWay = this.limit.activeCount === 0 && this.limit.pendingCount === 0;
+    return this.writer.writePage(records, this.runId, this.clock().toISOString(), scope, nothingOnTheWay).then((counts) => {
       addCounts(this.counters, counts);
       return counts;
     });

@@ -11,7 +11,6 @@ import {
   finishRun,
   readBookmark,
   saveCounters,
-  scopeKey,
   startRun,
   type RunCounters,
   type RunMode,
@@ -21,7 +20,7 @@ import { attachRunToLock } from '../store/lock.js';
 import { countLive, countRejected } from '../store/scope.js';
 import { openWarningsOf, saveWarnings } from '../store/warnings.js';
 import { localWriter } from '../store/writer.js';
-import { RunContext, type SyncOptions, type SyncProgress, type SyncWarning } from './context.js';
+import type { RunContext, SyncOptions, SyncProgress, SyncWarning } from './context.js';
 import { lookUp, openReference } from './lookups.js';
 import { fullScanReason, HEAD_OVERLAP_MS, headThreshold, nextRepair } from './plan.js';
 import { fullScan, headScan, type ScanResult } from './scan.js';
@@ -68,31 +67,6 @@ export interface SyncOutcome {
   error: SyncError | null;
 }
 
-/** A sync whose first request is already on its way: give it the database to run, or cancel it. */
-export interface PreparedSync {
-  /**
-   * Runs the sync on `db`; `lockToken` is the sync lock's token, which every write checks. Throws
-   * only when the run cannot even be recorded (the database itself failed).
-   */
-  run(db: Db, lockToken?: string | null): Promise<SyncOutcome>;
-  /** Aborts what is in flight (when the run cannot start: the lock is held, the database is unusable). */
-  cancel(): void;
-  /**
-   * Resolves once the run's writer has closed: a writer thread finishes copying its WAL into the
-   * database after the run has returned. Wait for it before closing the database and exiting.
-   */
-  closed(): Promise<void>;
-}
-
-/**
- * Starts reading page 1 at once (every run, incremental or full, begins with it), so the network's
- * round trip overlaps opening the database, migrating it and taking the lock.
- */
-export function prepareSync(options: SyncOptions): PreparedSync {
-  const run = new RunContext(options, scopeKey(options.filters));
-  return { run: (db, lockToken = null) => execute(run, db, lockToken), cancel: () => run.cancel(), closed: () => run.writerClosed };
-}
-
 /** What the stages found so far, folded together. */
 interface Findings {
   apiTotal: number | null;
@@ -110,7 +84,12 @@ interface Findings {
   transcripts: TranscriptCounts | null;
 }
 
-async function execute(run: RunContext, db: Db, lockToken: string | null): Promise<SyncOutcome> {
+/**
+ * Runs the sync prepared in `run` (sync/prepare.ts) on `db`; `lockToken` is the sync lock's token,
+ * which every write checks. Throws only when the run cannot even be recorded (the database itself
+ * failed).
+ */
+export async function runSync(run: RunContext, db: Db, lockToken: string | null): Promise<SyncOutcome> {
   const { filters, log } = run.options;
   run.writer = localWriter(db, lockToken);
   const started = run.clock();

@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSession } from '../../src/api/session.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
-import { SessionWriter, type WriteCounts } from '../../src/store/upsert.js';
+import type { WriteCounts } from '../../src/store/counts.js';
+import { SessionWriter } from '../../src/store/upsert.js';
 import { openSqlite, tempDirs } from '../helpers.js';
 
 const ID = '3f0c2a9e-6b1d-4c1e-9a43-0f6f6a2b7c11';

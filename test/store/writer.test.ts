@@ -38,6 +38,12 @@ async function writerOn(setup = ''): Promise<{ path: string; writer: PageWriter;
   return { path, writer: await threadWriter(path), runId };
 }
 
+/** A trigger that makes SQLite refuse row `row` of page `number` of {@link page}. */
+function refusing(number: number, row: number): string {
+  const suffix = String(number * 1000 + row).padStart(12, '0');
+  return `CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.id LIKE '%${suffix}' BEGIN SELECT RAISE(ABORT, 'refused'); END`;
+}
+
 describe('the writer thread', () => {
   it('answers a page only once it is committed: another connection already sees its rows', async () => {
     const { path, writer, runId } = await writerOn();
@@ -46,7 +52,7 @@ describe('the writer thread', () => {
       const count = reader.prepare('SELECT count(*) FROM sessions WHERE client_label = ?').pluck();
       // Sent together, so the thread groups them into few transactions.
       const answers = Array.from({ length: 20 }, (_, n) =>
-        writer.writePage(page(n), runId, NOW, '').then((counts) => ({ n, counts, visible: count.get(`page ${n}`) })),
+        writer.writePage(page(n), runId, NOW, '', false).then((counts) => ({ n, counts, visible: count.get(`page ${n}`) })),
       );
       for (const { counts, visible } of await Promise.all(answers)) {
         expect(counts.inserted).toBe(50);
@@ -62,13 +68,10 @@ describe('the writer thread', () => {
 
   it('a page that fails fails its whole group, and nothing of the group stays written', async () => {
     // SQLite refuses page 3 part-way through (after some of its rows were written).
-    const { path, writer, runId } = await writerOn(
-      `CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.id LIKE '%3010'
-       BEGIN SELECT RAISE(ABORT, 'refused'); END`,
-    );
+    const { path, writer, runId } = await writerOn(refusing(3, 10));
     const reader = openSqlite(path);
     try {
-      const answers = Array.from({ length: 6 }, (_, n) => writer.writePage(page(n), runId, NOW, '').then(() => 'ok', (error: Error) => error.message));
+      const answers = Array.from({ length: 6 }, (_, n) => writer.writePage(page(n), runId, NOW, '', false).then(() => 'ok', (error: Error) => error.message));
       const results = await Promise.all(answers);
       // Sent together, pages 0 to 3 share one transaction: the pages before the failing one, which
       // SQLite had accepted, fail with it and left nothing behind.
@@ -78,6 +81,22 @@ describe('the writer thread', () => {
         const stored = reader.prepare('SELECT count(*) FROM sessions WHERE client_label = ?').pluck().get(`page ${n}`);
         expect(stored).toBe(result === 'ok' ? 50 : 0);
       }
+    } finally {
+      reader.close();
+      await writer.close();
+    }
+  });
+
+  it('commits a page at once when the run says no other page is on its way', async () => {
+    // Page 1 is refused: had page 0 waited for more pages, the two would share a transaction and
+    // page 0 would fail with it, as in the test above.
+    const { path, writer, runId } = await writerOn(refusing(1, 10));
+    const reader = openSqlite(path);
+    try {
+      const alone = writer.writePage(page(0), runId, NOW, '', true).then(() => 'ok', (error: Error) => error.message);
+      const next = writer.writePage(page(1), runId, NOW, '', false).then(() => 'ok', (error: Error) => error.message);
+      expect(await Promise.all([alone, next])).toEqual(['ok', expect.stringMatching(/refused/)]);
+      expect(reader.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(50);
     } finally {
       reader.close();
       await writer.close();
@@ -94,12 +113,12 @@ describe('the writer thread', () => {
     const writer = deferredWriter(started.then(() => threadWriter(path)));
     const reader = openSqlite(path);
     try {
-      const first = writer.writePage(page(0), runId, NOW, '');
+      const first = writer.writePage(page(0), runId, NOW, '', false);
       // The same session again, a version later: applied second, it updates the row.
       const later = [
         parseSession({ id: '00000000-0000-4000-8000-000000000000', clientLabel: 'page 0', createdAt: '2026-04-20T08:00:00.000Z', updatedAt: '2026-04-20T10:00:00.000Z' }),
       ];
-      const second = writer.writePage(later, runId, NOW, '');
+      const second = writer.writePage(later, runId, NOW, '', false);
       expect(reader.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
       start();
       expect((await first).inserted).toBe(50);
@@ -116,7 +135,7 @@ describe('the writer thread', () => {
   it('fails every write with the error of a thread that could not start, and closes without one', async () => {
     const path = join(dirs.make(), 'missing', 'writer.db');
     const writer = deferredWriter(threadWriter(path));
-    await expect(writer.writePage(page(0), 1, NOW, '')).rejects.toThrow(/does not exist/);
+    await expect(writer.writePage(page(0), 1, NOW, '', false)).rejects.toThrow(/does not exist/);
     await expect(writer.saveCounters(1, {} as never, 'full')).rejects.toThrow(/does not exist/);
     await expect(writer.close()).resolves.toBeUndefined();
   });

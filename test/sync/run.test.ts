@@ -9,7 +9,7 @@ import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/db.js';
 import { startSimulator, type Simulator } from '../../src/simulate/server.js';
 import { tempDirs } from '../helpers.js';
 
-const { prepareSync } = (await import(new URL('../../dist/sync/run.js', import.meta.url).href)) as typeof import('../../src/sync/run.js');
+const { prepareSync } = (await import(new URL('../../dist/sync/prepare.js', import.meta.url).href)) as typeof import('../../src/sync/prepare.js');
 
 const dirs = tempDirs();
 let sim: Simulator | undefined;
