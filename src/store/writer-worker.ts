@@ -64,8 +64,8 @@ port.on('message', (request: WriterRequest) => {
   }
   clearTimeout(idle);
   const nothingOnTheWay = request.args[4];
-  if (nothingOnTheWay || group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitGroup();
-  else idle = setTimeout(commitWhenIdle, IDLE_MS);
+  if (nothingOnTheWay || group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitAndWait();
+  else idle = setTimeout(commitAndWait, IDLE_MS);
 });
 port.postMessage('ready');
 
@@ -83,7 +83,8 @@ function commitGroup(): void {
   for (const page of pages) port.postMessage({ id: page.id, result: page.counts } satisfies WriterAnswer);
 }
 
-function commitWhenIdle(): void {
+/** Commits the group; if no request comes for {@link QUIET_MS} then, checkpoints. */
+function commitAndWait(): void {
   commitGroup();
   quiet = setTimeout(checkpointWhenQuiet, QUIET_MS);
 }
