@@ -8,7 +8,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSy
 import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describeFsError, randomTag } from '../atomic-file.js';
-import { UsageError } from '../errors.js';
+import { SyncError, UsageError } from '../errors.js';
 import type { ManifestPartition } from './dataset-manifest.js';
 import { folderName } from './dataset-plan.js';
 import type { Staged } from './dataset-stage.js';
@@ -77,6 +77,15 @@ export function stagingFolder(tableDir: string): string {
     if (!Number.isInteger(pid) || !isAlive(pid)) removeQuietly(join(root, entry));
   }
   return join(root, `${process.pid}.${randomTag()}`);
+}
+
+/** Creates this run's staging folder (and `_staging`); a failure is the export's, naming the folder. */
+export function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new SyncError(`writing ${folder} failed: ${describeFsError(error)}`, 1, { cause: error });
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -3,7 +3,7 @@
  * encoded as Parquet into a new file in the run's staging folder and flushed to disk in the
  * background, ready to be swapped in.
  */
-import { close, closeSync, fsync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { close, closeSync, fsync, open, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { describeFsError, randomTag } from '../atomic-file.js';
@@ -28,12 +28,53 @@ export interface Staged {
   temp: string | null;
 }
 
-/** Writes one partition's rows, read in the current transaction, to a new file in `staging`. */
+/**
+ * A partition's staged file, being created (opened exclusively, owner-only) in the background. The
+ * export opens the next partition's file while it encodes this one: creating a file on a disk busy
+ * flushing the ones before took about 0.8 ms, 0.28 s of the 365 partitions of a year, on the
+ * export's own thread.
+ */
+export class StagedFile {
+  readonly temp: string;
+  readonly #fd: Promise<number>;
+
+  constructor(staging: string, value: string | null) {
+    this.temp = join(staging, `${value ?? NULL_PARTITION}.${randomTag()}.parquet.tmp`);
+    const temp = this.temp;
+    this.#fd = new Promise((resolve, reject) => {
+      // Owner-only, like the database and every export file: the rows hold system prompts.
+      open(temp, 'wx', 0o600, (error, fd) => {
+        if (error) reject(new SyncError(`writing ${temp} failed: ${describeFsError(error)}`, 1, { cause: error }));
+        else resolve(fd);
+      });
+    });
+    // Its failure is reported to whoever waits for the file; a file never used is discarded.
+    this.#fd.catch(() => {});
+  }
+
+  /** The open file. */
+  opened(): Promise<number> {
+    return this.#fd;
+  }
+
+  /** Closes and removes the file, unused (its partition had no rows, or the export failed). */
+  async discard(): Promise<void> {
+    const fd = await this.#fd.catch(() => null);
+    if (fd === null) return;
+    closeSync(fd);
+    rmSync(this.temp, { force: true });
+  }
+}
+
+/**
+ * Writes one partition's rows, read in the current transaction, to `file` (in the staging folder,
+ * which exists). The file is used (and flushed) or discarded, whatever happens.
+ */
 export async function stagePartition(
   layout: TableLayout,
   options: StageOptions,
   value: string | null,
-  staging: string,
+  file: StagedFile,
   noteNewest: (value: unknown) => void,
   flushes: Flushes,
   statements: Statements,
@@ -45,14 +86,28 @@ export async function stagePartition(
   // Canonical times compare as text: `2026-04-20` <= every time of that day < `2026-04-21`. In the
   // time index's order, so SQLite needs no sort (which would hold the partition's rows).
   const sql = `SELECT ${layout.columns.map((c) => c.name).join(', ')} FROM ${layout.source} WHERE ${terms.join(' AND ')} ORDER BY ${time}`;
-  const rows = statements.get(sql).iterate(params);
+  let rows: IterableIterator<unknown[]>;
+  let first: IteratorResult<unknown[]>;
+  try {
+    rows = statements.get(sql).iterate(params);
+    first = rows.next();
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+  if (first.done === true) {
+    await file.discard();
+    return { value, rows: 0, bytes: 0, temp: null };
+  }
   const changed = layout.columns.findIndex((c) => c.name === layout.changedColumn);
-  const first = rows.next();
-  if (first.done === true) return { value, rows: 0, bytes: 0, temp: null };
-
-  mkdirSync(staging, { recursive: true });
-  const temp = join(staging, `${value ?? NULL_PARTITION}.${randomTag()}.parquet.tmp`);
-  const fd = openFile(temp);
+  const { temp } = file;
+  let fd: number;
+  try {
+    fd = await file.opened();
+  } catch (error) {
+    rows.return?.();
+    throw error;
+  }
   const sink = new FileSink(fd, temp);
   let count: number;
   try {
@@ -154,11 +209,3 @@ function* withFirst(first: unknown[], rest: Iterator<unknown[]>, see: (row: unkn
   }
 }
 
-function openFile(path: string): number {
-  try {
-    // Owner-only, like the database and every export file: the rows hold system prompts.
-    return openSync(path, 'wx', 0o600);
-  } catch (error) {
-    throw new SyncError(`writing ${path} failed: ${describeFsError(error)}`, 1, { cause: error });
-  }
-}

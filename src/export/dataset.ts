@@ -32,10 +32,10 @@ import { describeFsError } from '../atomic-file.js';
 import { SyncError, UsageError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { columnDocument } from './columns.js';
-import { isFile, prepareFolder, removeStaging, stagingFolder, swapPartitions, sweepFolders, syncFolder } from './dataset-folders.js';
+import { isFile, makeFolder, prepareFolder, removeStaging, stagingFolder, swapPartitions, sweepFolders, syncFolder } from './dataset-folders.js';
 import { manifestMark, readManifest, writeManifest, type DatasetManifest, type ManifestPartition } from './dataset-manifest.js';
 import { allPartitions, byValue, folderName, LAYOUTS, touchedPartitions, type DatasetTable, type PartitionBy } from './dataset-plan.js';
-import { Flushes, stagePartition, Statements, type Staged } from './dataset-stage.js';
+import { Flushes, StagedFile, stagePartition, Statements, type Staged } from './dataset-stage.js';
 import { syncWasRunning } from './rows.js';
 
 /** What to write. */
@@ -113,6 +113,7 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
   let kept: ManifestPartition[] = [];
   let newest: string | null = null;
   let syncRunning = false;
+  let next: StagedFile | null = null;
   const noteNewest = (value: unknown): void => {
     if (typeof value === 'string' && (newest === null || value > newest)) newest = value;
   };
@@ -133,11 +134,17 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
       todo = allPartitions(db, layout, options.partitionBy, noteNewest);
       kept = [];
     }
-    for (const value of [...todo].sort(byValue)) {
-      staged.push(await stagePartition(layout, options, value, staging, noteNewest, flushes, statements));
+    const values = [...todo].sort(byValue);
+    if (values.length > 0) makeFolder(staging);
+    // Each partition's file is created while the partition before it is encoded (see StagedFile).
+    for (let i = 0; i < values.length; i++) {
+      const file = next ?? new StagedFile(staging, values[i] ?? null);
+      next = i + 1 < values.length ? new StagedFile(staging, values[i + 1] ?? null) : null;
+      staged.push(await stagePartition(layout, options, values[i] ?? null, file, noteNewest, flushes, statements));
     }
     await flushes.settle();
   } catch (error) {
+    await next?.discard();
     await flushes.settle().catch(() => {});
     removeStaging(staging);
     throw error;
