@@ -32,16 +32,18 @@ async function simulatorStats(url) {
   return (await fetch(`${url}/_simulator/stats`)).json();
 }
 
-export async function costCases({ simulator, run, repeat, median, sync, freshDb, record, fmt, root, cli }) {
+export async function costCases({ simulator, run, repeat, inTurns, median, sync, freshDb, record, fmt, root, cli }) {
   const storeFloor = join(root, 'bench/store-floor.mjs');
   const reader = join(root, 'bench/reader.mjs');
   const mib = (rss) => `${rss.toFixed(0)} MiB`;
 
   // Full sync of 50k against the minimal storer and the bare reader; then bytes per session.
   const big = await simulator(['--sessions', '50000', '--seed', '1']);
-  const storer = repeat(() => run(process.execPath, [storeFloor, big.url, '4', '100', freshDb('floor50k')]));
-  const bare = repeat(() => run(process.execPath, [reader, big.url, '4', '100']));
-  const full = repeat(() => sync(big.url, freshDb('costs50k'), ['--concurrency', '4']));
+  const [storer, bare, full] = inTurns(
+    () => run(process.execPath, [storeFloor, big.url, '4', '100', freshDb('floor50k')]),
+    () => run(process.execPath, [reader, big.url, '4', '100']),
+    () => sync(big.url, freshDb('costs50k'), ['--concurrency', '4']),
+  );
   record('sync', `full sync of 50k sessions vs the minimal storer, concurrency 4 (bare reader: ${fmt(bare.ms)}, ${(full.ms / bare.ms).toFixed(2)}x)`,
     fmt(full.ms), fmt(storer.ms), full.ms / storer.ms, '<= 1.00', full.ms / storer.ms <= 1.0);
   const apiText = await (await fetch(`${big.url}/_simulator/sessions`)).text();

@@ -20,7 +20,8 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 /**
  * BENCH_ONLY=transcripts runs that case alone (its size: BENCH_TRANSCRIPT_SESSIONS); BENCH_ONLY=dataset
  * the dataset cases alone (sync, single-file Parquet, full and incremental dataset exports);
- * BENCH_ONLY=ratelimit the rate-limit case alone, BENCH_REPEAT times (medians).
+ * BENCH_ONLY=ratelimit the rate-limit case alone, BENCH_REPEAT times (medians); BENCH_ONLY=wan the wan
+ * case alone.
  */
 const ONLY = process.env.BENCH_ONLY ?? null;
 const COLUMNS =
@@ -82,6 +83,23 @@ function repeat(fn) {
   return { ms: median(results.map((r) => r.ms)), rss: median(results.map((r) => r.rss ?? 0)) };
 }
 
+/**
+ * Runs each of `fns` REPEAT times, taken in turns (one of each at a time, the first of a round
+ * changing from round to round), and returns their medians in the same order. A case and its
+ * baseline taken one after another would see the machine's drift between them: its speed moves by
+ * a third from one hour to the next.
+ */
+function inTurns(...fns) {
+  const results = fns.map(() => []);
+  for (let i = 0; i < REPEAT; i++) {
+    for (let j = 0; j < fns.length; j++) {
+      const k = (i + j) % fns.length;
+      results[k].push(fns[k](i));
+    }
+  }
+  return results.map((list) => ({ ms: median(list.map((r) => r.ms)), rss: median(list.map((r) => r.rss ?? 0)) }));
+}
+
 function sync(url, db, args = []) {
   return run(process.execPath, [cli, 'sync', '--api-url', url, '--db', db, '--quiet', ...args], { env: { ANAM_API_KEY: 'bench' } });
 }
@@ -105,9 +123,8 @@ try {
 
   // start: what the environment adds to every Node process, before any code runs.
   if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
-    const bare = (keepEnv) => repeat(() => run(process.execPath, ['-e', '0'], { keepEnv }));
-    const withCerts = bare(true);
-    const without = bare(false);
+    const bare = (keepEnv) => () => run(process.execPath, ['-e', '0'], { keepEnv });
+    const [withCerts, without] = inTurns(bare(true), bare(false));
     record('start', `a bare Node start with this environment's NODE_EXTRA_CA_CERTS vs without (timed commands run ${KEEP_ENV ? 'with' : 'without'} it)`,
       fmt(withCerts.ms), fmt(without.ms), withCerts.ms / without.ms, '-', null);
   }
@@ -115,8 +132,10 @@ try {
   if (ONLY === null) {
     // sync: 50k sessions, the CLI vs a bare page reader at the same concurrency.
     const big = await simulator(['--sessions', '50000', '--seed', '1']);
-    const floor = repeat(() => run(process.execPath, [reader, big.url, '4', '100']));
-    const full = repeat(() => sync(big.url, freshDb('sync50k'), ['--concurrency', '4']));
+    const [floor, full] = inTurns(
+      () => run(process.execPath, [reader, big.url, '4', '100']),
+      () => sync(big.url, freshDb('sync50k'), ['--concurrency', '4']),
+    );
     // The bare reader stores nothing: no goal (the floor for a sync is the minimal storer, costs.mjs).
     record('sync', 'full sync of 50k sessions vs a bare page reader (fetch + JSON.parse), concurrency 4',
       fmt(full.ms), fmt(floor.ms), floor.ms / full.ms, '-', null);
@@ -159,21 +178,28 @@ try {
     record('memory', 'peak RSS, CSV export of 50k rows', `${exported.rss.toFixed(0)} MiB`, '150 MiB',
       exported.rss / 150, '< 1.00', exported.rss < 150);
 
-    // wan: 3k sessions behind 100 ms of latency, concurrency 8: requests must really overlap.
-    const wan = await simulator(['--sessions', '3000', '--seed', '1', '--latency', '100']);
-    const wanFloor = repeat(() => run(process.execPath, [reader, wan.url, '8', '100']));
-    const wanSync = repeat(() => sync(wan.url, freshDb('wan'), ['--concurrency', '8']));
-    wan.stop();
-    record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
-      fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.90', wanFloor.ms / wanSync.ms >= 0.9);
+    await wanCase();
 
-    await costCases({ simulator, run, repeat, median, sync, freshDb, record, fmt, root, cli });
+    await costCases({ simulator, run, repeat, inTurns, median, sync, freshDb, record, fmt, root, cli });
   }
   if (ONLY === null || ONLY === 'dataset') await datasetCases();
+  if (ONLY === 'wan') await wanCase();
   if (ONLY === 'ratelimit') await rateLimitCase({ simulator, sync, freshDb, record, fmt, runs: REPEAT });
   if (ONLY === null || ONLY === 'transcripts') await transcriptCases({ simulator, run, repeat, sync, freshDb, record, fmt, root });
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** wan: 3k sessions behind 100 ms of latency, concurrency 8: requests must really overlap. */
+async function wanCase() {
+  const wan = await simulator(['--sessions', '3000', '--seed', '1', '--latency', '100']);
+  const [wanFloor, wanSync] = inTurns(
+    () => run(process.execPath, [reader, wan.url, '8', '100']),
+    () => sync(wan.url, freshDb('wan'), ['--concurrency', '8']),
+  );
+  wan.stop();
+  record('wan', 'full sync of 3k sessions at 100 ms latency vs the bare reader, concurrency 8',
+    fmt(wanSync.ms), fmt(wanFloor.ms), wanFloor.ms / wanSync.ms, '>= 0.90', wanFloor.ms / wanSync.ms >= 0.9);
 }
 
 /**
@@ -186,9 +212,11 @@ async function datasetCases() {
   const dbYear = freshDb('year50k');
   sync(year.url, dbYear, ['--concurrency', '4']);
   year.stop();
-  const single = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--format', 'parquet', '--out', join(work, 'year.parquet')]));
   const lake = join(work, 'lake');
-  const dataset = repeat(() => run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--quiet']));
+  const [single, dataset] = inTurns(
+    () => run(process.execPath, [cli, 'export', '--db', dbYear, '--format', 'parquet', '--out', join(work, 'year.parquet')]),
+    () => run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--quiet']),
+  );
   record('dataset', 'dataset export of 50k sessions over a year (365 partitions) vs single-file Parquet', fmt(dataset.ms), fmt(single.ms),
     dataset.ms / single.ms, '<= 1.50', dataset.ms / single.ms <= 1.5);
   run(process.execPath, [cli, 'export', '--db', dbYear, '--dataset', lake, '--since-last', 'bench', '--quiet']);
