@@ -57,7 +57,11 @@ export class StagedFile {
     return this.#fd;
   }
 
-  /** Closes and removes the file, unused (its partition had no rows, or the export failed). */
+  /**
+   * Closes and removes the file, unused (its partition had no rows, or the export failed). A
+   * signal's exit (abortDataset) does not wait for an open still under way: the file it may leave
+   * in this run's staging folder goes with the folder at the next export.
+   */
   async discard(): Promise<void> {
     const fd = await this.#fd.catch(() => null);
     if (fd === null) return;
@@ -80,15 +84,15 @@ export async function stagePartition(
   statements: Statements,
 ): Promise<Staged> {
   const time = layout.timeColumn;
-  const terms = [value === null ? `${time} IS NULL` : `${time} >= @from AND ${time} < @to`];
-  if (options.excludeDeleted && layout.deletedColumn !== null) terms.push(`${layout.deletedColumn} IS NULL`);
-  const params: Record<string, string> = value === null ? {} : { from: value, to: nextValue(value, options.partitionBy) };
-  // Canonical times compare as text: `2026-04-20` <= every time of that day < `2026-04-21`. In the
-  // time index's order, so SQLite needs no sort (which would hold the partition's rows).
-  const sql = `SELECT ${layout.columns.map((c) => c.name).join(', ')} FROM ${layout.source} WHERE ${terms.join(' AND ')} ORDER BY ${time}`;
   let rows: IterableIterator<unknown[]>;
   let first: IteratorResult<unknown[]>;
   try {
+    const terms = [value === null ? `${time} IS NULL` : `${time} >= @from AND ${time} < @to`];
+    if (options.excludeDeleted && layout.deletedColumn !== null) terms.push(`${layout.deletedColumn} IS NULL`);
+    const params: Record<string, string> = value === null ? {} : { from: value, to: nextValue(value, options.partitionBy) };
+    // Canonical times compare as text: `2026-04-20` <= every time of that day < `2026-04-21`. In the
+    // time index's order, so SQLite needs no sort (which would hold the partition's rows).
+    const sql = `SELECT ${layout.columns.map((c) => c.name).join(', ')} FROM ${layout.source} WHERE ${terms.join(' AND ')} ORDER BY ${time}`;
     rows = statements.get(sql).iterate(params);
     first = rows.next();
   } catch (error) {
