@@ -53,9 +53,8 @@ export async function syncCommand({ argv, env, stdout, stderr }: CommandContext)
     onProgress: (p) => progress.update(p),
   });
   // The store's modules (better-sqlite3, drizzle's schema, the sync's stages) load now, while page 1
-  // is on the network, instead of before its request left: measured at 100 ms of latency, page 1
-  // left about 15 ms sooner, and a full sync of 3k sessions took 0.97 of its time (farm-bench,
-  // paired).
+  // is on the network, instead of before its request left: timed in the process at 100 ms of
+  // latency, page 1 leaves 15 to 25 ms sooner (see the README's wan case).
   let store: typeof import('./sync-store.js');
   try {
     store = await import('./sync-store.js');

@@ -80,7 +80,7 @@ export function stagingFolder(tableDir: string): string {
 }
 
 /** Creates this run's staging folder (and `_staging`); a failure is the export's, naming the folder. */
-export function makeFolder(folder: string): void {
+export function makeStagingFolder(folder: string): void {
   try {
     mkdirSync(folder, { recursive: true });
   } catch (error) {

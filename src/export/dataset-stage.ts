@@ -40,11 +40,10 @@ export class StagedFile {
 
   constructor(staging: string, value: string | null) {
     this.temp = join(staging, `${value ?? NULL_PARTITION}.${randomTag()}.parquet.tmp`);
-    const temp = this.temp;
     this.#fd = new Promise((resolve, reject) => {
       // Owner-only, like the database and every export file: the rows hold system prompts.
-      open(temp, 'wx', 0o600, (error, fd) => {
-        if (error) reject(new SyncError(`writing ${temp} failed: ${describeFsError(error)}`, 1, { cause: error }));
+      open(this.temp, 'wx', 0o600, (error, fd) => {
+        if (error) reject(new SyncError(`writing ${this.temp} failed: ${describeFsError(error)}`, 1, { cause: error }));
         else resolve(fd);
       });
     });

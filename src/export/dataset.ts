@@ -32,7 +32,7 @@ import { describeFsError } from '../atomic-file.js';
 import { SyncError, UsageError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { columnDocument } from './columns.js';
-import { isFile, makeFolder, prepareFolder, removeStaging, stagingFolder, swapPartitions, sweepFolders, syncFolder } from './dataset-folders.js';
+import { isFile, makeStagingFolder, prepareFolder, removeStaging, stagingFolder, swapPartitions, sweepFolders, syncFolder } from './dataset-folders.js';
 import { manifestMark, readManifest, writeManifest, type DatasetManifest, type ManifestPartition } from './dataset-manifest.js';
 import { allPartitions, byValue, folderName, LAYOUTS, touchedPartitions, type DatasetTable, type PartitionBy } from './dataset-plan.js';
 import { Flushes, StagedFile, stagePartition, Statements, type Staged } from './dataset-stage.js';
@@ -135,7 +135,7 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
       kept = [];
     }
     const values = [...todo].sort(byValue);
-    if (values.length > 0) makeFolder(staging);
+    if (values.length > 0) makeStagingFolder(staging);
     // Each partition's file is created while the partition before it is encoded (see StagedFile).
     for (let i = 0; i < values.length; i++) {
       const file = next ?? new StagedFile(staging, values[i] ?? null);

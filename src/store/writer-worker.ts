@@ -5,8 +5,9 @@
  * Pages are committed in groups: a transaction stays open while pages keep coming, and commits at
  * {@link PAGES_PER_TRANSACTION} pages, when it is {@link MAX_OPEN_MS} old, when no page came for
  * {@link IDLE_MS}, when the run says no other page is on its way (the last page of a scan: waiting
- * for more would only delay it), or before any other request. The session ids are random, so every commit rewrites
- * index pages all over the file; one commit per page wrote the same index pages again and again.
+ * for more would only delay it), or before any other request. The session ids are random, so every
+ * commit rewrites index pages all over the file; one commit per page wrote the same index pages
+ * again and again.
  * A page is answered only once its transaction has committed: what the run counts is on disk, and a
  * kill loses at most the open group (which the next run reads again). A failed write or commit
  * fails every page of the group with SQLite's own error (a full disk, say), and the thread goes on.
@@ -64,8 +65,8 @@ port.on('message', (request: WriterRequest) => {
   }
   clearTimeout(idle);
   const nothingOnTheWay = request.args[4];
-  if (nothingOnTheWay || group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitAndWait();
-  else idle = setTimeout(commitAndWait, IDLE_MS);
+  if (nothingOnTheWay || group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitPages();
+  else idle = setTimeout(commitPages, IDLE_MS);
 });
 port.postMessage('ready');
 
@@ -83,8 +84,8 @@ function commitGroup(): void {
   for (const page of pages) port.postMessage({ id: page.id, result: page.counts } satisfies WriterAnswer);
 }
 
-/** Commits the group; if no request comes for {@link QUIET_MS} then, checkpoints. */
-function commitAndWait(): void {
+/** Commits the group of pages; if no request comes for {@link QUIET_MS} then, checkpoints. */
+function commitPages(): void {
   commitGroup();
   quiet = setTimeout(checkpointWhenQuiet, QUIET_MS);
 }
