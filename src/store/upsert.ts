@@ -6,7 +6,8 @@
  * prepared SQL statement; the writes are prepared statements too (no ORM objects per row).
  */
 import type { Statement } from 'better-sqlite3';
-import { rowJson, type ParsedSession, type SessionRow } from '../api/session.js';
+import { rowJson, type ParsedSession } from '../api/session.js';
+import { flatPage, FED_KEYS, REJECTED, REJECTED_SLOTS, ACCEPTED_SLOTS, rowOf, type FlatPage } from './flat-page.js';
 import type { Db } from './db.js';
 import { getTableColumns } from 'drizzle-orm';
 import { fence } from './lock.js';
@@ -138,6 +139,11 @@ export class SessionWriter {
     return this.#writePage(flatPage(records), runId, now, scope);
   }
 
+  /** {@link writePage} for a page already in its {@link FlatPage} form. */
+  writeFlatPage(page: FlatPage, runId: number, now: string, scope = ''): WriteCounts {
+    return this.#writePage(page, runId, now, scope);
+  }
+
   /**
    * Writes one page inside the transaction the caller holds (see writer-worker.ts: several pages per
    * commit), given as a {@link FlatPage}. A throw leaves part of the page written: the caller must
@@ -241,54 +247,13 @@ export class SessionWriter {
 }
 
 /**
- * The `sessions` columns the API feeds, after `id` and in table order, as the drizzle schema
- * defines them: the statements above and {@link flatPage} are built from this one list, so a
- * column added or moved in the schema cannot be bound to the wrong value.
+ * The `sessions` columns the API feeds, in the order of {@link FED_KEYS} (the order a FlatPage holds
+ * their values in), with their names from the drizzle schema: the statements above are built from
+ * this one list. A schema whose columns came in another order would bind values to the wrong
+ * columns: it stops the module from loading instead.
  */
-const FED_COLUMNS = Object.entries(getTableColumns(sessions))
-  .filter(([key]) => !['id', 'firstSyncedAt', 'lastSyncedAt', 'deletedAt'].includes(key))
-  .map(([key, column]) => ({ key: key as keyof SessionRow, name: column.name }));
+const FED_COLUMNS = FED_KEYS.map((key) => ({ key, name: getTableColumns(sessions)[key].name }));
+const schemaOrder = Object.keys(getTableColumns(sessions)).filter((key) => !['id', 'firstSyncedAt', 'lastSyncedAt', 'deletedAt'].includes(key));
+if (schemaOrder.join() !== FED_KEYS.join()) throw new Error(`the sessions columns (${schemaOrder.join()}) are not in FIELD_ORDER`);
 /** Where `updated_at` sits among {@link FED_COLUMNS}. */
-const UPDATED_AT = FED_COLUMNS.findIndex((column) => column.key === 'updatedAt');
-
-/**
- * A page of parsed records as one flat array, in their order. An accepted record takes
- * {@link ACCEPTED_SLOTS}: ACCEPTED, its id, its {@link FED_COLUMNS} values, its JSON or null when
- * the row gives it back (`fromRow` in ParsedSession); a rejected one {@link REJECTED_SLOTS}:
- * REJECTED, its id (or null), the reason, the raw JSON. This is what goes to the writer thread:
- * structured clone writes every key of every object, and an array of strings and numbers costs a
- * fraction of the objects; the writer binds the column values straight from it. The JSON a row
- * gives back, a copy of most of the row, stays behind: the writer rebuilds it for the rare stale
- * version.
- */
-export type FlatPage = unknown[];
-
-const REJECTED = 0;
-const ACCEPTED = 1;
-const REJECTED_SLOTS = 4;
-const ACCEPTED_SLOTS = 3 + FED_COLUMNS.length;
-
-/** `records` as a {@link FlatPage}. */
-export function flatPage(records: ParsedSession[]): FlatPage {
-  const page: FlatPage = [];
-  for (const record of records) {
-    if (!record.ok) {
-      page.push(REJECTED, record.id, record.reason, record.raw);
-      continue;
-    }
-    const { row } = record;
-    page.push(ACCEPTED, row.id);
-    for (const column of FED_COLUMNS) page.push(row[column.key]);
-    page.push(record.fromRow ? null : record.json);
-  }
-  return page;
-}
-
-/** The row a page's slots hold (see {@link FlatPage}). */
-function rowOf(id: string, values: unknown[]): SessionRow {
-  const row: Record<string, unknown> = { id };
-  FED_COLUMNS.forEach((column, i) => {
-    row[column.key] = values[i];
-  });
-  return row as unknown as SessionRow;
-}
+const UPDATED_AT = FED_KEYS.indexOf('updatedAt');

@@ -10,22 +10,23 @@
  * messages, in the thread.
  */
 import { Worker } from 'node:worker_threads';
-import type { ParsedSession } from '../api/session.js';
 import type { Db } from './db.js';
 import { LOCK_LOST, LockLostError } from './lock.js';
 import { saveCounters, type RunCounters, type RunMode } from './runs.js';
 import { unseenLiveIds } from './scope.js';
 import type { WriteCounts } from './counts.js';
-import { flatPage, SessionWriter, type FlatPage } from './upsert.js';
+import type { FlatPage } from './flat-page.js';
+import { SessionWriter } from './upsert.js';
 
 /** The writes (and the one read) a sync makes on the connection that writes its pages. */
 export interface WriterOps {
   /**
-   * One page of a list response (scope: its scope key) or one looked-up session (scope '').
+   * One page of a list response (scope: its scope key) or one looked-up session (scope ''), as a
+   * {@link FlatPage}: what travels to the writer thread.
    * `nothingOnTheWay`: no other request is on the network, so no other page can come before this
    * one is answered; the writer thread then commits at once instead of waiting for more.
    */
-  writePage(records: ParsedSession[], runId: number, now: string, scope: string, nothingOnTheWay: boolean): WriteCounts;
+  writePage(page: FlatPage, runId: number, now: string, scope: string, nothingOnTheWay: boolean): WriteCounts;
   markDeleted(id: string, now: string): boolean;
   /** Live sessions of the scope stored before the run that this writer has not seen (see scope.ts). */
   unseenLiveIds(scope: string, runStartedAt: string, openAt: string | null): string[];
@@ -46,7 +47,7 @@ export function writerOps(db: Db, lockToken: string | null): WriterOps & { write
   const writer = new SessionWriter(db, { lockToken });
   return {
     writer,
-    writePage: (records, runId, now, scope) => writer.writePage(records, runId, now, scope),
+    writePage: (page, runId, now, scope) => writer.writeFlatPage(page, runId, now, scope),
     markDeleted: (id, now) => writer.markDeleted(id, now),
     unseenLiveIds: (scope, runStartedAt, openAt) => unseenLiveIds(db, scope, runStartedAt, openAt),
     resetSeen: () => writer.resetSeen(),
@@ -171,7 +172,7 @@ export async function threadWriter(path: string, lockToken: string | null = null
     });
   };
   return {
-    writePage: (records, ...args) => call('writePage', flatPage(records), ...args),
+    writePage: (...args) => call('writePage', ...args),
     markDeleted: (...args) => call('markDeleted', ...args),
     unseenLiveIds: (...args) => call('unseenLiveIds', ...args),
     resetSeen: () => call('resetSeen'),

@@ -6,11 +6,12 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiClient, type ApiClientOptions } from '../api/client.js';
 import { CongestionWindow } from '../api/congestion.js';
-import { parseSession, type ParsedSession } from '../api/session.js';
+import { parseSession } from '../api/session.js';
 import type { SessionFilters, SessionListResponse } from '../api/types.js';
 import type { Logger } from '../log.js';
 import type { RunCounters, RunMode } from '../store/runs.js';
 import { addCounts, type WriteCounts } from '../store/counts.js';
+import { appendRecord, emptyPage, type FlatPage } from '../store/flat-page.js';
 import type { PageWriter } from '../store/writer.js';
 import { ApiInconsistencyError, checkPage, type Inconsistency, type PageVerdict } from './plan.js';
 
@@ -151,12 +152,12 @@ export class RunContext {
     return read;
   }
 
-  /** Writes records (a page, or a looked-up session with scope '') and counts what they did. */
-  write(records: ParsedSession[], scope: string): Promise<WriteCounts> {
-    // Not async, for the same reason as readPage: `records` must not outlive the call.
+  /** Writes parsed records (a page, or a looked-up session with scope '') and counts what they did. */
+  write(page: FlatPage, scope: string): Promise<WriteCounts> {
+    // Not async, for the same reason as readPage: `page` must not outlive the call.
     // No request on the network or waiting for a slot: no page can come before this one is answered.
     const nothingOnTheWay = this.limit.activeCount === 0 && this.limit.pendingCount === 0;
-    return this.writer.writePage(records, this.runId, this.clock().toISOString(), scope, nothingOnTheWay).then((counts) => {
+    return this.writer.writePage(page, this.runId, this.clock().toISOString(), scope, nothingOnTheWay).then((counts) => {
       addCounts(this.counters, counts);
       return counts;
     });
@@ -304,13 +305,25 @@ export class RunContext {
   /**
    * Validates a page's records and writes them in one transaction; returns their createdAt. Once
    * the writer has the records (a message to its thread is a copy), nothing here refers to them.
+   *
+   * Each record goes into the page's flat form as soon as it is parsed, and its ParsedSession is
+   * dropped. A page of ParsedSessions, all alive until the last was parsed, was what V8's young
+   * generation found alive whenever it collected during a page. About half the runs V8 then judged
+   * that whole allocation site long-lived and allocated its objects in the old generation from then
+   * on, where each one kept its strings alive until the next full collection. In those runs 240 MB
+   * instead of 40 MB was promoted and the main thread spent 0.6 s instead of 0.2 s collecting
+   * garbage (of a 3 s sync of 50k sessions), measured with --trace-gc-nvp.
    */
   #store(data: unknown[]): Promise<string[]> {
-    const parsed = data.map(parseSession);
+    const page = emptyPage();
     const createdAts: string[] = [];
-    for (const record of parsed) if (record.ok) createdAts.push(record.row.createdAt);
+    for (const input of data) {
+      const record = parseSession(input);
+      if (record.ok) createdAts.push(record.row.createdAt);
+      appendRecord(page, record);
+    }
     const received = data.length;
-    return this.write(parsed, this.scope).then(() => {
+    return this.write(page, this.scope).then(() => {
       this.counters.seen += received;
       return createdAts;
     });

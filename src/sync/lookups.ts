@@ -7,6 +7,7 @@
  * answer about another id is an API inconsistency: warned about, and nothing is stored.
  */
 import { parseSession } from '../api/session.js';
+import { flatPage } from '../store/flat-page.js';
 import type { RunContext } from './context.js';
 
 /** What the lookups did. */
@@ -61,7 +62,7 @@ export async function lookUp(run: RunContext, openAt: string | null): Promise<Lo
           } else {
             run.counters.seen++;
             // A lookup is not a listing: it says nothing about which scope lists the session.
-            await run.write([parseSession(record)], '');
+            await run.write(flatPage([parseSession(record)]), '');
           }
         })
         .catch(failure.note),

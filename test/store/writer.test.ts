@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSession } from '../../src/api/session.js';
 import { openDatabase } from '../../src/store/db.js';
+import { flatPage, type FlatPage } from '../../src/store/flat-page.js';
 import type { PageWriter } from '../../src/store/writer.js';
 import { openSqlite, tempDirs } from '../helpers.js';
 
@@ -17,8 +18,8 @@ const NOW = '2026-04-20T12:00:00.000Z';
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
-function page(number: number, size = 50): ReturnType<typeof parseSession>[] {
-  return Array.from({ length: size }, (_, i) =>
+function page(number: number, size = 50): FlatPage {
+  return flatPage(Array.from({ length: size }, (_, i) =>
     parseSession({
       id: `00000000-0000-4000-8000-${String(number * 1000 + i).padStart(12, '0')}`,
       clientLabel: `page ${number}`,
@@ -26,7 +27,7 @@ function page(number: number, size = 50): ReturnType<typeof parseSession>[] {
       updatedAt: '2026-04-20T09:00:00.000Z',
       personaConfig: { name: 'Cara' },
     }),
-  );
+  ));
 }
 
 async function writerOn(setup = ''): Promise<{ path: string; writer: PageWriter; runId: number }> {
@@ -115,9 +116,9 @@ describe('the writer thread', () => {
     try {
       const first = writer.writePage(page(0), runId, NOW, '', false);
       // The same session again, a version later: applied second, it updates the row.
-      const later = [
+      const later = flatPage([
         parseSession({ id: '00000000-0000-4000-8000-000000000000', clientLabel: 'page 0', createdAt: '2026-04-20T08:00:00.000Z', updatedAt: '2026-04-20T10:00:00.000Z' }),
-      ];
+      ]);
       const second = writer.writePage(later, runId, NOW, '', false);
       expect(reader.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
       start();
