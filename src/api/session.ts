@@ -226,8 +226,9 @@ export function parseSession(input: unknown): ParsedSession {
 
 /**
  * An accepted record whose row gives its version back (nearly every record): its JSON is built
- * only when asked for. A sync never asks (the store keeps the row alone), and building it for every
- * record was a twentieth of a sync's main thread.
+ * only when asked for. A sync never asks (the store keeps the row alone); building it for every
+ * record was a fifth of what a sync of 50k sessions allocated (830 MB, now 670 MB) and about 0.1 s
+ * of its main thread.
  */
 class RowVersion {
   readonly ok = true;
