@@ -31,11 +31,13 @@ export interface SessionRow {
 /**
  * The outcome of reading one record: a row plus its full JSON (unknown fields kept), or a reason.
  * `fromRow` says the row's columns give the JSON back (see {@link FIELD_ORDER}): the store then
- * keeps the row alone; otherwise it keeps the JSON beside it.
+ * keeps the row alone; otherwise it keeps the JSON beside it. Where `fromRow` is true, `json` is a
+ * getter that builds the JSON from the row when read (see RowVersion): a copy of the object
+ * (a spread, structuredClone) does not carry it; read it, or keep the object.
  */
 export type ParsedSession =
-  | { ok: true; row: SessionRow; json: string; fromRow: boolean }
-  | { ok: false; reason: string; id: string | null; raw: string };
+  | { readonly ok: true; readonly row: SessionRow; readonly json: string; readonly fromRow: boolean }
+  | { readonly ok: false; readonly reason: string; readonly id: string | null; readonly raw: string };
 
 const secretKeys = new Map<string, boolean>();
 

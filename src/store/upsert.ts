@@ -62,7 +62,7 @@ export class SessionWriter {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)');
     // One statement per page, not per session.
     this.#markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) SELECT value FROM json_each(?)');
-    const fed = FED_COLUMNS.map((column) => column.name);
+    const fed = FED_COLUMNS;
     // The upsert rule, decided by SQLite against the stored row. Its version is the row itself (plus
     // the raw JSON when the row cannot give it back), so "unchanged" is every fed column equal.
     // Positional parameters: the new updatedAt four times, its raw JSON (or null), the id, the columns.
@@ -175,8 +175,8 @@ export class SessionWriter {
         continue;
       }
       const id = page[at + 1] as string;
-      const values = page.slice(at + 2, at + 2 + FED_COLUMNS.length);
-      const raw = page[at + 2 + FED_COLUMNS.length] as string | null;
+      const values = page.slice(at + 2, at + 2 + FED_KEYS.length);
+      const raw = page[at + 2 + FED_KEYS.length] as string | null;
       at += ACCEPTED_SLOTS;
       // Only sessions stored before this run can be unlisted; new ones need no marking.
       if (!this.#apply(id, values, raw, now, counts)) ids.push(id);
@@ -247,13 +247,10 @@ export class SessionWriter {
 }
 
 /**
- * The `sessions` columns the API feeds, in the order of {@link FED_KEYS} (the order a FlatPage holds
- * their values in), with their names from the drizzle schema: the statements above are built from
- * this one list. A schema whose columns came in another order would bind values to the wrong
- * columns: it stops the module from loading instead.
+ * The names of the `sessions` columns the API feeds, from the drizzle schema, in the order of
+ * {@link FED_KEYS}: the order a FlatPage holds their values in. The statements above name their
+ * columns from this one list, so each value is bound to its own column by name.
  */
-const FED_COLUMNS = FED_KEYS.map((key) => ({ key, name: getTableColumns(sessions)[key].name }));
-const schemaOrder = Object.keys(getTableColumns(sessions)).filter((key) => !['id', 'firstSyncedAt', 'lastSyncedAt', 'deletedAt'].includes(key));
-if (schemaOrder.join() !== FED_KEYS.join()) throw new Error(`the sessions columns (${schemaOrder.join()}) are not in FIELD_ORDER`);
-/** Where `updated_at` sits among {@link FED_COLUMNS}. */
+const FED_COLUMNS = FED_KEYS.map((key) => getTableColumns(sessions)[key].name);
+/** Where `updated_at` sits among a record's {@link FED_KEYS} values. */
 const UPDATED_AT = FED_KEYS.indexOf('updatedAt');

@@ -116,8 +116,7 @@ export interface WriterData {
 
 /** A request to the writer thread: a page travels as a {@link FlatPage}. */
 export type WriterRequest =
-  | { id: number; op: 'writePage'; args: [page: FlatPage, runId: number, now: string, scope: string, nothingOnTheWay: boolean] }
-  | { [K in Exclude<keyof WriterOps, 'writePage'>]: { id: number; op: K; args: Parameters<WriterOps[K]> } }[Exclude<keyof WriterOps, 'writePage'>]
+  | { [K in keyof WriterOps]: { id: number; op: K; args: Parameters<WriterOps[K]> } }[keyof WriterOps]
   | { id: number; op: 'close'; args: [] };
 /** Its answer. */
 export type WriterAnswer = { id: number; result: unknown } | { id: number; error: { message: string; code?: string } };

@@ -152,7 +152,7 @@ export class RunContext {
     return read;
   }
 
-  /** Writes parsed records (a page, or a looked-up session with scope '') and counts what they did. */
+  /** Writes a page of parsed records (a list page, or a looked-up session with scope '') and counts what they did. */
   write(page: FlatPage, scope: string): Promise<WriteCounts> {
     // Not async, for the same reason as readPage: `page` must not outlive the call.
     // No request on the network or waiting for a slot: no page can come before this one is answered.
@@ -304,14 +304,14 @@ export class RunContext {
 
   /**
    * Validates a page's records and writes them in one transaction; returns their createdAt. Once
-   * the writer has the records (a message to its thread is a copy), nothing here refers to them.
+   * the writer has the flat page (a message to its thread is a copy), nothing here refers to it.
    *
    * Each record goes into the page's flat form as soon as it is parsed, and its ParsedSession is
    * dropped. A page of ParsedSessions, all alive until the last was parsed, was what V8's young
    * generation found alive whenever it collected during a page. About half the runs V8 then judged
    * that whole allocation site long-lived and allocated its objects in the old generation from then
    * on, where each one kept its strings alive until the next full collection. In those runs 240 MB
-   * instead of 40 MB was promoted and the main thread spent 0.6 s instead of 0.2 s collecting
+   * instead of 40 MB was promoted and the main thread spent 0.6 to 0.8 s instead of 0.2 s collecting
    * garbage (of a 3 s sync of 50k sessions), measured with --trace-gc-nvp.
    */
   #store(data: unknown[]): Promise<string[]> {
