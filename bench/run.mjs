@@ -77,10 +77,9 @@ const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
+/** Runs `fn` REPEAT times (given the run's index) and returns the medians. */
 function repeat(fn) {
-  const results = [];
-  for (let i = 0; i < REPEAT; i++) results.push(fn(i));
-  return { ms: median(results.map((r) => r.ms)), rss: median(results.map((r) => r.rss ?? 0)) };
+  return inTurns(fn)[0];
 }
 
 /**

@@ -138,9 +138,10 @@ export async function exportDataset(db: Db, options: DatasetOptions): Promise<Da
     if (values.length > 0) makeStagingFolder(staging);
     // Each partition's file is created while the partition before it is encoded (see StagedFile).
     for (let i = 0; i < values.length; i++) {
-      const file = next ?? new StagedFile(staging, values[i] ?? null);
+      const value = values[i] ?? null;
+      const file = next ?? new StagedFile(staging, value);
       next = i + 1 < values.length ? new StagedFile(staging, values[i + 1] ?? null) : null;
-      staged.push(await stagePartition(layout, options, values[i] ?? null, file, noteNewest, flushes, statements));
+      staged.push(await stagePartition(layout, options, value, file, noteNewest, flushes, statements));
     }
     await flushes.settle();
   } catch (error) {

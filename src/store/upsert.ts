@@ -62,7 +62,6 @@ export class SessionWriter {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY)');
     // One statement per page, not per session.
     this.#markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) SELECT value FROM json_each(?)');
-    const fed = FED_COLUMNS;
     // The upsert rule, decided by SQLite against the stored row. Its version is the row itself (plus
     // the raw JSON when the row cannot give it back), so "unchanged" is every fed column equal.
     // Positional parameters: the new updatedAt four times, its raw JSON (or null), the id, the columns.
@@ -73,7 +72,7 @@ export class SessionWriter {
            WHEN s.updated_at IS NULL AND ? IS NOT NULL THEN 'newer'
            WHEN ? > s.updated_at THEN 'newer'
            WHEN ? < s.updated_at THEN 'stale'
-           WHEN s.deleted_at IS NULL AND r.json IS ? AND ${fed.map((name) => `s.${name} IS ?`).join(' AND ')} THEN 'unchanged'
+           WHEN s.deleted_at IS NULL AND r.json IS ? AND ${FED_COLUMNS.map((name) => `s.${name} IS ?`).join(' AND ')} THEN 'unchanged'
            ELSE 'revised'
          END
          FROM sessions s
@@ -83,13 +82,13 @@ export class SessionWriter {
       .pluck();
     // Tried first: on a new session it is the only statement needed; on a known one it does nothing.
     this.#insert = db.prepare(
-      `INSERT INTO sessions (id, ${fed.join(', ')}, first_synced_at, last_synced_at, deleted_at)
-       VALUES (?, ${fed.map(() => '?').join(', ')}, ?, ?, NULL)
+      `INSERT INTO sessions (id, ${FED_COLUMNS.join(', ')}, first_synced_at, last_synced_at, deleted_at)
+       VALUES (?, ${FED_COLUMNS.map(() => '?').join(', ')}, ?, ?, NULL)
        ON CONFLICT (id) DO NOTHING`,
     );
     // A version seen again clears deleted_at: the session came back.
     this.#update = db.prepare(
-      `UPDATE sessions SET ${fed.map((name) => `${name} = ?`).join(', ')}, last_synced_at = ?, deleted_at = NULL WHERE id = ?`,
+      `UPDATE sessions SET ${FED_COLUMNS.map((name) => `${name} = ?`).join(', ')}, last_synced_at = ?, deleted_at = NULL WHERE id = ?`,
     );
     // Before a newer version replaces the row: the row's version becomes history (the view gives
     // its JSON; it lists nothing when session_versions already holds that key).

@@ -51,12 +51,12 @@ port.on('message', (request: WriterRequest) => {
     if (request.op === 'close') port.close();
     return;
   }
+  const [page, runId, now, scope, nothingOnTheWay] = request.args;
   try {
     if (group.length === 0) {
       begin.run();
       openedAt = performance.now();
     }
-    const [page, runId, now, scope] = request.args;
     group.push({ id: request.id, counts: ops.writer.writeWithin(page, runId, now, scope) });
   } catch (error) {
     // Part of the page may be written: the whole group rolls back and fails with it.
@@ -64,7 +64,6 @@ port.on('message', (request: WriterRequest) => {
     return;
   }
   clearTimeout(idle);
-  const nothingOnTheWay = request.args[4];
   if (nothingOnTheWay || group.length >= PAGES_PER_TRANSACTION || performance.now() - openedAt >= MAX_OPEN_MS) commitPages();
   else idle = setTimeout(commitPages, IDLE_MS);
 });
