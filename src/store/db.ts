@@ -117,8 +117,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma('synchronous = NORMAL');
     // A page of sessions touches index pages all over the file (ids are random); a larger cache (32 MiB)
     // keeps them, and checkpointing every 16,384 pages of WAL (128 MiB) instead of every 1,000 saves
-    // most of the checkpoint fsyncs of a large sync. Both are bounded, whatever the number of
-    // sessions. (A full scan's main connection leaves checkpoints to its writer thread: sync/run.ts.)
+    // most of the checkpoint fsyncs of the runs that write here (incremental syncs, transcripts).
+    // Both are bounded, whatever the number of sessions. (A full scan writes on its writer thread's
+    // connection, which checkpoints every 8 MiB: writer-worker.ts; this one leaves checkpoints to it.)
     db.pragma('cache_size = -32768');
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     const known = schemaVersion();

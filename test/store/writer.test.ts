@@ -3,6 +3,7 @@
  * commits pages in groups; what the run is told must already be on disk, and a failure must not
  * leave part of a group behind.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSession } from '../../src/api/session.js';
@@ -18,14 +19,14 @@ const NOW = '2026-04-20T12:00:00.000Z';
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
-function page(number: number, size = 50): FlatPage {
+function page(number: number, size = 50, personaConfig: Record<string, unknown> = { name: 'Cara' }): FlatPage {
   return flatPage(Array.from({ length: size }, (_, i) =>
     parseSession({
       id: `00000000-0000-4000-8000-${String(number * 1000 + i).padStart(12, '0')}`,
       clientLabel: `page ${number}`,
       createdAt: '2026-04-20T08:00:00.000Z',
       updatedAt: '2026-04-20T09:00:00.000Z',
-      personaConfig: { name: 'Cara' },
+      personaConfig,
     }),
   ));
 }
@@ -100,6 +101,26 @@ describe('the writer thread', () => {
       expect(reader.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(50);
     } finally {
       reader.close();
+      await writer.close();
+    }
+  });
+
+  it('keeps its write-ahead log near 8 MiB however much a scan writes', async () => {
+    const { path, writer, runId } = await writerOn();
+    // 3,200 sessions of about 4 KB each: more than 40 MB written, all of it still in the log at
+    // the database's usual interval (128 MiB of log).
+    const personaConfig = { name: 'Cara', systemPrompt: 'You are a patient guide. '.repeat(160) };
+    try {
+      for (let batch = 0; batch < 4; batch++) {
+        const pages = Array.from({ length: 16 }, (_, i) => writer.writePage(page(batch * 16 + i, 50, personaConfig), runId, NOW, '', false));
+        await Promise.all(pages);
+      }
+      // The log file's size is its high-water mark: a log that starts again from its beginning
+      // after a checkpoint keeps its length.
+      const log = statSync(`${path}-wal`).size;
+      expect(statSync(path).size + log).toBeGreaterThan(40 * 2 ** 20);
+      expect(log).toBeLessThan(20 * 2 ** 20);
+    } finally {
       await writer.close();
     }
   });
