@@ -27,17 +27,18 @@ const MAX_OPEN_MS = 100;
 const IDLE_MS = 10;
 const QUIET_MS = 25;
 /**
- * Log pages after which this thread's commits checkpoint: 8 MiB of 8 KiB pages, where the
- * database's other connections wait for WAL_AUTOCHECKPOINT_PAGES (128 MiB, db.ts). A full scan
- * writes far more log than the database it leaves (the random ids make each commit rewrite index
- * pages all over the file: 221 MB of log for a 117 MB database at 50k sessions). After a complete
- * checkpoint the log starts again from its beginning, so it stays within about 8 MiB and a group
- * of pages: in the page cache, with a small index to search at every read, and with little left
- * for the checkpoint at the end of the run to copy and flush, where a sync ends. Measured with
- * `farm-bench`, paired with 16,384 pages: a full sync of 50k local sessions took 0.94 of the
- * time and 0.99 of the CPU (8 pairs), with 10% less peak memory; one of 3k sessions at 100 ms
- * latency, 0.95 (12 pairs). At 50k, 512 pages took 1.035 of the time of 1,024 and 256 pages
- * 1.085 (each checkpoint flushes two files), 2,048 pages 1.005.
+ * Log pages after which this thread's commits checkpoint: 8 MiB at a new database's 8 KiB pages,
+ * where the database's other connections wait for WAL_AUTOCHECKPOINT_PAGES (128 MiB, db.ts). A
+ * full scan writes far more log than the database it leaves (the random ids make each commit
+ * rewrite index pages all over the file: 221 MB of log for a 117 MB database at 50k sessions).
+ * After a complete checkpoint the log starts again from its beginning, so it stays within about
+ * 8 MiB and a group of pages (15 MiB at most in a sync of 50k sessions, 132 MiB before): in the
+ * page cache, with a small index to search at every read, and with little left for the
+ * checkpoint at the end of the run to copy and flush. Measured with `farm-bench`, paired with
+ * 16,384 pages: a full sync of 50k local sessions took 0.955 of the time and 0.976 of the CPU (10
+ * pairs), with 10% less peak memory; one of 3k sessions at 100 ms latency, 0.95 (12 pairs). At
+ * 50k, 512 pages took 1.035 of the time of 1,024 and 256 pages 1.085 (each checkpoint flushes
+ * both files), 2,048 pages 1.005.
  */
 const CHECKPOINT_PAGES = 1024;
 

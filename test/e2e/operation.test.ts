@@ -351,7 +351,7 @@ describe('read-only and full disks', () => {
 
   it.skipIf(!canMount)('(needs root to mount a tmpfs) a full disk fails the run with exit 1 and one line, and what was committed stays readable', async () => {
     sim = await startSimulator({ sessions: 3000, seed: 18 });
-    // Room for the first run: its database (about 13 MB) and its write-ahead log (about 10 MB: the
+    // Room for the first run: its database (about 13 MB) and its write-ahead log (under 16 MB: the
     // writer thread checkpoints every 8 MiB, see writer-worker.ts). A smaller disk fills up during
     // the first run already.
     const point = mountTmpfs('128m');
