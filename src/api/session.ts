@@ -211,9 +211,8 @@ export function parseSession(input: unknown): ParsedSession {
   };
   // The row gives the version back when the record holds every known field (one left out is what a
   // NULL column cannot tell from null) and no other (a field the schema has no column for).
-  let fromRow = true;
-  for (const key of FIELD_ORDER) if (raw[key] === undefined) fromRow = false;
-  for (const key of Object.keys(raw)) if (fromRow && raw[key] !== undefined && !KNOWN_FIELDS.has(key)) fromRow = false;
+  const fromRow =
+    FIELD_ORDER.every((key) => raw[key] !== undefined) && Object.keys(raw).every((key) => raw[key] === undefined || KNOWN_FIELDS.has(key));
   if (fromRow) return new RowVersion(row);
   // The version JSON: the known fields the record holds, in FIELD_ORDER, then the others as sent.
   let json = fieldsJson(row, raw);

@@ -250,6 +250,7 @@ export class SessionWriter {
  * {@link FED_KEYS}: the order a FlatPage holds their values in. The statements above name their
  * columns from this one list, so each value is bound to its own column by name.
  */
-const FED_COLUMNS = FED_KEYS.map((key) => getTableColumns(sessions)[key].name);
+const SESSION_COLUMNS = getTableColumns(sessions);
+const FED_COLUMNS = FED_KEYS.map((key) => SESSION_COLUMNS[key].name);
 /** Where `updated_at` sits among a record's {@link FED_KEYS} values. */
 const UPDATED_AT = FED_KEYS.indexOf('updatedAt');
